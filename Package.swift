@@ -1,0 +1,38 @@
+// swift-tools-version: 6.1
+//
+// Quorum: test-time scaling of LLM reasoning. The target list mirrors the data flow
+//   tasks → decode (engine | HTTP) → paths.jsonl → extract/equal → select → evaluate → report
+// and a lower module never imports a higher one; only the `quorum` executable imports them all.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Quorum",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "QuorumCore", targets: ["QuorumCore"]),
+        .library(name: "QuorumTasks", targets: ["QuorumTasks"]),
+        .executable(name: "quorum", targets: ["quorum"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Value types shared by every stage; depends on nothing but Foundation.
+        .target(name: "QuorumCore", swiftSettings: strict),
+        // Task-set loaders, answer extraction and answer equivalence.
+        .target(name: "QuorumTasks", dependencies: ["QuorumCore"], swiftSettings: strict),
+        .executableTarget(
+            name: "quorum",
+            dependencies: [
+                "QuorumCore", "QuorumTasks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
+    ]
+)

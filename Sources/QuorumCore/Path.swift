@@ -1,0 +1,122 @@
+import Foundation
+
+/// What producing one path cost.
+public struct Cost: Sendable, Codable, Hashable {
+    /// Tokens of prompt that were prefilled for this path.
+    public var promptTokens: Int
+    /// Tokens generated for this path.
+    public var generatedTokens: Int
+    /// Estimated floating-point operations (2 × parameters × tokens, summed over models).
+    public var flops: Double
+    /// Wall-clock seconds spent on this path.
+    public var seconds: Double
+    /// Per model: tokens generated and tokens prefilled.
+    public var perModel: [String: ModelUsage]
+
+    /// One model's share of a path's cost.
+    public struct ModelUsage: Sendable, Codable, Hashable {
+        public var generated: Int
+        public var prefilled: Int
+        public init(generated: Int, prefilled: Int) {
+            self.generated = generated
+            self.prefilled = prefilled
+        }
+    }
+
+    public init(
+        promptTokens: Int = 0, generatedTokens: Int = 0, flops: Double = 0, seconds: Double = 0,
+        perModel: [String: ModelUsage] = [:]
+    ) {
+        self.promptTokens = promptTokens
+        self.generatedTokens = generatedTokens
+        self.flops = flops
+        self.seconds = seconds
+        self.perModel = perModel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case promptTokens = "prompt_tokens", generatedTokens = "generated_tokens", flops, seconds
+        case perModel = "per_model"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        promptTokens = try c.decodeIfPresent(Int.self, forKey: .promptTokens) ?? 0
+        generatedTokens = try c.decodeIfPresent(Int.self, forKey: .generatedTokens) ?? 0
+        flops = try c.decodeIfPresent(Double.self, forKey: .flops) ?? 0
+        seconds = try c.decodeIfPresent(Double.self, forKey: .seconds) ?? 0
+        perModel = try c.decodeIfPresent([String: ModelUsage].self, forKey: .perModel) ?? [:]
+    }
+}
+
+/// Why generation of a path ended.
+public enum FinishReason: String, Sendable, Codable, Hashable {
+    /// A stop string or the end-of-sequence token.
+    case stop
+    /// The token budget ran out.
+    case length
+    /// Cancelled or failed part-way.
+    case aborted
+}
+
+/// One sampled reasoning path: a line of `paths.jsonl` (see `docs/formats.md`).
+public struct ReasoningPath: Sendable, Codable, Hashable {
+    /// The problem's identifier.
+    public var problem: String
+    /// The path's index within its problem, 0-based, in sampling order.
+    public var path: Int
+    /// The model identity, `name@sha256-prefix`, or a URL for a server.
+    public var model: String?
+    /// The decoder that produced it (`sample`, `greedy`, `foreal`, `adadec`).
+    public var decoder: String?
+    /// Sampling parameters, including the seed, as numbers.
+    public var params: [String: Double]?
+    /// The full completion text.
+    public var text: String
+    /// The extracted, normalised answer; `""` when none could be extracted.
+    public var answer: String
+    /// Why generation ended.
+    public var finish: FinishReason?
+    /// Generated token ids, when known.
+    public var tokens: [Int]?
+    /// Raw model log-probability of each generated token (before temperature and truncation), when known.
+    public var logprobs: [Double]?
+    /// Mean of ``logprobs``; required by PPL, PC and RPC.
+    public var meanLogprob: Double
+    /// Sum of ``logprobs``.
+    public var sumLogprob: Double?
+    /// What the path cost.
+    public var cost: Cost?
+    /// Per-path score supplied by another tool (e.g. a reward model), for weighted selection.
+    public var score: Double?
+
+    public init(
+        problem: String, path: Int, text: String, answer: String, meanLogprob: Double,
+        sumLogprob: Double? = nil, tokens: [Int]? = nil, logprobs: [Double]? = nil,
+        model: String? = nil, decoder: String? = nil, params: [String: Double]? = nil,
+        finish: FinishReason? = nil, cost: Cost? = nil, score: Double? = nil
+    ) {
+        self.problem = problem
+        self.path = path
+        self.text = text
+        self.answer = answer
+        self.meanLogprob = meanLogprob
+        self.sumLogprob = sumLogprob
+        self.tokens = tokens
+        self.logprobs = logprobs
+        self.model = model
+        self.decoder = decoder
+        self.params = params
+        self.finish = finish
+        self.cost = cost
+        self.score = score
+    }
+
+    /// The path probability used by PPL, PC and RPC: `exp(meanLogprob)`, the inverse perplexity.
+    public var probability: Double { exp(meanLogprob) }
+
+    enum CodingKeys: String, CodingKey {
+        case problem, path, model, decoder, params, text, answer, finish, tokens, logprobs, cost, score
+        case meanLogprob = "mean_logprob", sumLogprob = "sum_logprob"
+    }
+}
