@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "QuorumCore", targets: ["QuorumCore"]),
         .library(name: "QuorumTasks", targets: ["QuorumTasks"]),
+        .library(name: "QuorumDecode", targets: ["QuorumDecode"]),
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
@@ -27,16 +28,29 @@ let package = Package(
         .target(name: "QuorumCore", swiftSettings: strict),
         // Task-set loaders, answer extraction and answer equivalence.
         .target(name: "QuorumTasks", dependencies: ["QuorumCore"], swiftSettings: strict),
+        // The decode layer: the LanguageModel protocol, next-token distributions, sampling, generation.
+        .target(name: "QuorumDecode", dependencies: ["QuorumCore"], swiftSettings: strict),
+        // The engine's inner loops in C with run-time CPU dispatch (not API; see its README). SwiftPM compiles
+        // C with -O0 in debug builds, which makes these loops ~17x slower and the model tests take many
+        // minutes, so debug builds ask for -O2 here; release builds already use it.
+        .target(
+            name: "CQuorumKernels",
+            cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         // The embedded GGUF engine: file reader, tokenizers, forward pass.
-        .target(name: "QuorumEngine", dependencies: ["QuorumCore"], swiftSettings: strict),
+        .target(
+            name: "QuorumEngine", dependencies: ["QuorumCore", "QuorumDecode", "CQuorumKernels"],
+            swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumCore", "QuorumTasks",
+                "QuorumCore", "QuorumTasks", "QuorumDecode", "QuorumEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
-        .testTarget(name: "QuorumEngineTests", dependencies: ["QuorumEngine"], swiftSettings: strict),
+        .testTarget(name: "QuorumDecodeTests", dependencies: ["QuorumDecode"], swiftSettings: strict),
+        .testTarget(
+            name: "QuorumEngineTests", dependencies: ["QuorumEngine", "QuorumDecode", "CQuorumKernels"],
+            swiftSettings: strict),
     ]
 )
