@@ -9,10 +9,12 @@ void qk_rmsnorm(float *out, const float *x, const float *weight, size_t n, float
     for (size_t i = 0; i < n; i++) out[i] = x[i] * scale * weight[i];
 }
 
-void qk_rope(float *x, size_t n_heads, size_t head_dim, size_t rot_dim, size_t pos, float freq_base, int neox) {
+void qk_rope(float *x, size_t n_heads, size_t head_dim, size_t rot_dim, double pos, float freq_base,
+             const float *freq_factors, int neox) {
     const size_t half = rot_dim / 2;
     for (size_t i = 0; i < half; i++) {
-        const double angle = (double)pos * pow((double)freq_base, -2.0 * (double)i / (double)rot_dim);
+        double angle = pos * pow((double)freq_base, -2.0 * (double)i / (double)rot_dim);
+        if (freq_factors) angle /= (double)freq_factors[i];
         const float c = (float)cos(angle), s = (float)sin(angle);
         for (size_t h = 0; h < n_heads; h++) {
             float *head = x + h * head_dim;

@@ -52,9 +52,11 @@ int qk_matmul(int isa, int type, const void *w, size_t row_bytes, size_t cols, s
 void qk_rmsnorm(float *out, const float *x, const float *weight, size_t n, float eps);
 
 /// Rotary position embedding in place on `n_heads` heads of `head_dim` values at position `pos`; the first
-/// `rot_dim` values of each head rotate with angle pos · freq_base^(−2i/rot_dim) for pair i.
+/// `rot_dim` values of each head rotate, pair i by the angle pos · freq_base^(−2i/rot_dim) / factor_i, where
+/// factor_i = freq_factors[i] (rot_dim/2 values, Llama 3's `rope_freqs`) or 1 when freq_factors is NULL.
 /// neox = 0: pairs (2i, 2i+1) (GGML's normal mode, llama); neox = 1: pairs (i, i + rot_dim/2) (qwen2).
-void qk_rope(float *x, size_t n_heads, size_t head_dim, size_t rot_dim, size_t pos, float freq_base, int neox);
+void qk_rope(float *x, size_t n_heads, size_t head_dim, size_t rot_dim, double pos, float freq_base,
+             const float *freq_factors, int neox);
 
 /// One attention head for one query over positions 0..<n_pos:
 ///   s_p = scale · q·k_p,  a = softmax(s),  out = Σ_p a_p v_p
