@@ -47,116 +47,119 @@ static inline __m256i high_bits8(uint32_t bits) {
 static inline void block_sums(__m256i q0, __m256i q1, __m256i q2, __m256i q3, const float *x, __m256 *sq, __m256 *sx) {
     const __m256 x0 = _mm256_loadu_ps(x), x1 = _mm256_loadu_ps(x + 8);
     const __m256 x2 = _mm256_loadu_ps(x + 16), x3 = _mm256_loadu_ps(x + 24);
-    __m256 s = _mm256_mul_ps(to_f(q0), x0);
-    s = _mm256_fmadd_ps(to_f(q1), x1, s);
-    s = _mm256_fmadd_ps(to_f(q2), x2, s);
-    *sq = _mm256_fmadd_ps(to_f(q3), x3, s);
+    const __m256 a = _mm256_fmadd_ps(to_f(q2), x2, _mm256_mul_ps(to_f(q0), x0));
+    const __m256 c = _mm256_fmadd_ps(to_f(q3), x3, _mm256_mul_ps(to_f(q1), x1));
+    *sq = _mm256_add_ps(a, c);
     *sx = _mm256_add_ps(_mm256_add_ps(x0, x1), _mm256_add_ps(x2, x3));
 }
 
-static float dot_q4_0(const uint8_t *b, const float *x, size_t nb) {
-    __m256 acc = _mm256_setzero_ps();
-    const __m256 eight = _mm256_set1_ps(8.0f);
-    for (size_t i = 0; i < nb; i++, b += 18, x += 32) {
-        const nibbles32 n = unpack_nibbles(b + 2);
-        __m256 sq, sx;
-        block_sums(n.lo0, n.lo1, n.hi0, n.hi1, x, &sq, &sx);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), _mm256_fnmadd_ps(eight, sx, sq), acc);
-    }
-    return hsum(acc);
-}
+// Each fused dot computes one block's contribution independently of the running sum and adds it to one
+// of two accumulators in turn, so consecutive blocks do not wait on one chain of dependent FMAs.
+#define QK_TWO_CHAINS(NB, BYTES, BLOCK)                                            \
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();                \
+    size_t i = 0;                                                                  \
+    for (; i + 2 <= (NB); i += 2, b += 2 * (BYTES), x += 64) {                     \
+        acc0 = _mm256_add_ps(acc0, BLOCK(b, x));                                   \
+        acc1 = _mm256_add_ps(acc1, BLOCK(b + (BYTES), x + 32));                    \
+    }                                                                              \
+    if (i < (NB)) acc0 = _mm256_add_ps(acc0, BLOCK(b, x));                         \
+    return hsum(_mm256_add_ps(acc0, acc1));
 
-static float dot_q4_1(const uint8_t *b, const float *x, size_t nb) {
-    __m256 acc = _mm256_setzero_ps();
-    for (size_t i = 0; i < nb; i++, b += 20, x += 32) {
-        const nibbles32 n = unpack_nibbles(b + 4);
-        __m256 sq, sx;
-        block_sums(n.lo0, n.lo1, n.hi0, n.hi1, x, &sq, &sx);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), sq, acc);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b + 2))), sx, acc);
-    }
-    return hsum(acc);
+static inline __m256 block_q4_0(const uint8_t *b, const float *x) {
+    const nibbles32 n = unpack_nibbles(b + 2);
+    __m256 sq, sx;
+    block_sums(n.lo0, n.lo1, n.hi0, n.hi1, x, &sq, &sx);
+    return _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), _mm256_fnmadd_ps(_mm256_set1_ps(8.0f), sx, sq));
 }
+static float dot_q4_0(const uint8_t *b, const float *x, size_t nb) { QK_TWO_CHAINS(nb, 18, block_q4_0) }
 
-static float dot_q5_0(const uint8_t *b, const float *x, size_t nb) {
-    __m256 acc = _mm256_setzero_ps();
-    const __m256 sixteen = _mm256_set1_ps(16.0f);
-    for (size_t i = 0; i < nb; i++, b += 22, x += 32) {
-        const uint32_t qh = qk_u32(b + 2);
-        const nibbles32 n = unpack_nibbles(b + 6);
-        __m256 sq, sx;
-        block_sums(_mm256_or_si256(n.lo0, high_bits8(qh & 0xFF)), _mm256_or_si256(n.lo1, high_bits8((qh >> 8) & 0xFF)),
-                   _mm256_or_si256(n.hi0, high_bits8((qh >> 16) & 0xFF)), _mm256_or_si256(n.hi1, high_bits8(qh >> 24)),
-                   x, &sq, &sx);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), _mm256_fnmadd_ps(sixteen, sx, sq), acc);
-    }
-    return hsum(acc);
+static inline __m256 block_q4_1(const uint8_t *b, const float *x) {
+    const nibbles32 n = unpack_nibbles(b + 4);
+    __m256 sq, sx;
+    block_sums(n.lo0, n.lo1, n.hi0, n.hi1, x, &sq, &sx);
+    return _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b + 2))), sx, _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), sq));
 }
+static float dot_q4_1(const uint8_t *b, const float *x, size_t nb) { QK_TWO_CHAINS(nb, 20, block_q4_1) }
 
-static float dot_q5_1(const uint8_t *b, const float *x, size_t nb) {
-    __m256 acc = _mm256_setzero_ps();
-    for (size_t i = 0; i < nb; i++, b += 24, x += 32) {
-        const uint32_t qh = qk_u32(b + 4);
-        const nibbles32 n = unpack_nibbles(b + 8);
-        __m256 sq, sx;
-        block_sums(_mm256_or_si256(n.lo0, high_bits8(qh & 0xFF)), _mm256_or_si256(n.lo1, high_bits8((qh >> 8) & 0xFF)),
-                   _mm256_or_si256(n.hi0, high_bits8((qh >> 16) & 0xFF)), _mm256_or_si256(n.hi1, high_bits8(qh >> 24)),
-                   x, &sq, &sx);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), sq, acc);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b + 2))), sx, acc);
-    }
-    return hsum(acc);
+static inline __m256 block_q5_0(const uint8_t *b, const float *x) {
+    const uint32_t qh = qk_u32(b + 2);
+    const nibbles32 n = unpack_nibbles(b + 6);
+    __m256 sq, sx;
+    block_sums(_mm256_or_si256(n.lo0, high_bits8(qh & 0xFF)), _mm256_or_si256(n.lo1, high_bits8((qh >> 8) & 0xFF)),
+               _mm256_or_si256(n.hi0, high_bits8((qh >> 16) & 0xFF)), _mm256_or_si256(n.hi1, high_bits8(qh >> 24)),
+               x, &sq, &sx);
+    return _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), _mm256_fnmadd_ps(_mm256_set1_ps(16.0f), sx, sq));
 }
+static float dot_q5_0(const uint8_t *b, const float *x, size_t nb) { QK_TWO_CHAINS(nb, 22, block_q5_0) }
 
-static float dot_q8_0(const uint8_t *b, const float *x, size_t nb) {
-    __m256 acc = _mm256_setzero_ps();
-    for (size_t i = 0; i < nb; i++, b += 34, x += 32) {
-        const int8_t *q = (const int8_t *)(b + 2);
-        __m256 s = _mm256_mul_ps(to_f(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)q))), _mm256_loadu_ps(x));
-        for (int g = 1; g < 4; g++)
-            s = _mm256_fmadd_ps(to_f(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(q + 8 * g)))),
-                                _mm256_loadu_ps(x + 8 * g), s);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), s, acc);
-    }
-    return hsum(acc);
+static inline __m256 block_q5_1(const uint8_t *b, const float *x) {
+    const uint32_t qh = qk_u32(b + 4);
+    const nibbles32 n = unpack_nibbles(b + 8);
+    __m256 sq, sx;
+    block_sums(_mm256_or_si256(n.lo0, high_bits8(qh & 0xFF)), _mm256_or_si256(n.lo1, high_bits8((qh >> 8) & 0xFF)),
+               _mm256_or_si256(n.hi0, high_bits8((qh >> 16) & 0xFF)), _mm256_or_si256(n.hi1, high_bits8(qh >> 24)),
+               x, &sq, &sx);
+    return _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b + 2))), sx, _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), sq));
 }
+static float dot_q5_1(const uint8_t *b, const float *x, size_t nb) { QK_TWO_CHAINS(nb, 24, block_q5_1) }
 
-/// Q4_K and Q5_K share their layout except for Q5_K's high bits (qh == NULL for Q4_K).
-static float dot_k4k5(const uint8_t *b, const float *x, size_t nb, int five) {
-    __m256 acc = _mm256_setzero_ps();
+static inline __m256 block_q8_0(const uint8_t *b, const float *x) {
+    const int8_t *q = (const int8_t *)(b + 2);
+    const __m256 p0 = _mm256_mul_ps(to_f(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)q))), _mm256_loadu_ps(x));
+    const __m256 p1 = _mm256_mul_ps(to_f(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(q + 8)))), _mm256_loadu_ps(x + 8));
+    const __m256 s0 = _mm256_fmadd_ps(to_f(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(q + 16)))), _mm256_loadu_ps(x + 16), p0);
+    const __m256 s1 = _mm256_fmadd_ps(to_f(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(q + 24)))), _mm256_loadu_ps(x + 24), p1);
+    return _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), _mm256_add_ps(s0, s1));
+}
+static float dot_q8_0(const uint8_t *b, const float *x, size_t nb) { QK_TWO_CHAINS(nb, 34, block_q8_0) }
+
+/// One 32-value sub-block of a Q4_K/Q5_K block: Σ q·x and Σ x. `q` holds the sub-block's nibbles (low when
+/// shift = 0, high when shift = 4); for Q5_K, `qh` and `bit` give its fifth bits.
+static inline void k_sub_block(const uint8_t *q, int shift, const uint8_t *qh, int bit_index, const float *x,
+                               __m256 *sq_out, __m256 *sx_out) {
     const __m256i mask = _mm256_set1_epi32(0x0F), sixteen = _mm256_set1_epi32(16);
+    const __m256i bit = _mm256_set1_epi32(1 << bit_index);
+    __m256 sq0 = _mm256_setzero_ps(), sq1 = sq0, sx0 = sq0, sx1 = sq0;
+    for (int g = 0; g < 4; g += 2) {
+        __m256i v0 = _mm256_and_si256(_mm256_srli_epi32(u8x8(q + 8 * g), shift), mask);
+        __m256i v1 = _mm256_and_si256(_mm256_srli_epi32(u8x8(q + 8 * g + 8), shift), mask);
+        if (qh) {
+            v0 = _mm256_or_si256(v0, _mm256_and_si256(_mm256_cmpeq_epi32(_mm256_and_si256(u8x8(qh + 8 * g), bit), bit), sixteen));
+            v1 = _mm256_or_si256(v1, _mm256_and_si256(_mm256_cmpeq_epi32(_mm256_and_si256(u8x8(qh + 8 * g + 8), bit), bit), sixteen));
+        }
+        const __m256 x0 = _mm256_loadu_ps(x + 8 * g), x1 = _mm256_loadu_ps(x + 8 * g + 8);
+        sq0 = _mm256_fmadd_ps(to_f(v0), x0, sq0);
+        sq1 = _mm256_fmadd_ps(to_f(v1), x1, sq1);
+        sx0 = _mm256_add_ps(sx0, x0);
+        sx1 = _mm256_add_ps(sx1, x1);
+    }
+    *sq_out = _mm256_add_ps(sq0, sq1);
+    *sx_out = _mm256_add_ps(sx0, sx1);
+}
+
+/// Q4_K and Q5_K share their layout except for Q5_K's 32 bytes of fifth bits (`five`).
+static float dot_k4k5(const uint8_t *b, const float *x, size_t nb, int five) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0;
     const size_t bytes = five ? 176 : 144;
     for (size_t i = 0; i < nb; i++, b += bytes, x += 256) {
         const float d = _cvtsh_ss(qk_u16(b)), dmin = _cvtsh_ss(qk_u16(b + 2));
-        const uint8_t *scales = b + 4, *qh = b + 16, *qs = five ? b + 48 : b + 16;
+        const uint8_t *scales = b + 4, *qh = five ? b + 16 : NULL, *qs = five ? b + 48 : b + 16;
         for (int c = 0; c < 4; c++) {
-            const uint8_t *q = qs + 32 * c;
-            const float *xc = x + 64 * c;
-            for (int h = 0; h < 2; h++) {  // h = 0: low nibbles, sub-block 2c; h = 1: high nibbles, 2c + 1
-                uint8_t s, m;
-                qk_scale_min_k4(2 * c + h, scales, &s, &m);
-                __m256 sq = _mm256_setzero_ps(), sx = _mm256_setzero_ps();
-                const __m256i bit = _mm256_set1_epi32(1 << (2 * c + h));
-                for (int g = 0; g < 4; g++) {
-                    __m256i v = _mm256_and_si256(_mm256_srli_epi32(u8x8(q + 8 * g), 4 * h), mask);
-                    if (five) {
-                        const __m256i hb = _mm256_and_si256(u8x8(qh + 8 * g), bit);
-                        v = _mm256_or_si256(v, _mm256_and_si256(_mm256_cmpeq_epi32(hb, bit), sixteen));
-                    }
-                    const __m256 xv = _mm256_loadu_ps(xc + 32 * h + 8 * g);
-                    sq = _mm256_fmadd_ps(to_f(v), xv, sq);
-                    sx = _mm256_add_ps(sx, xv);
-                }
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(d * s), sq, acc);
-                acc = _mm256_fnmadd_ps(_mm256_set1_ps(dmin * m), sx, acc);
-            }
+            uint8_t s0, m0, s1, m1;
+            qk_scale_min_k4(2 * c, scales, &s0, &m0);
+            qk_scale_min_k4(2 * c + 1, scales, &s1, &m1);
+            __m256 sq0, sx0, sq1, sx1;
+            k_sub_block(qs + 32 * c, 0, qh, 2 * c, x + 64 * c, &sq0, &sx0);
+            k_sub_block(qs + 32 * c, 4, qh, 2 * c + 1, x + 64 * c + 32, &sq1, &sx1);
+            acc0 = _mm256_add_ps(acc0, _mm256_fnmadd_ps(_mm256_set1_ps(dmin * m0), sx0, _mm256_mul_ps(_mm256_set1_ps(d * s0), sq0)));
+            acc1 = _mm256_add_ps(acc1, _mm256_fnmadd_ps(_mm256_set1_ps(dmin * m1), sx1, _mm256_mul_ps(_mm256_set1_ps(d * s1), sq1)));
         }
     }
-    return hsum(acc);
+    return hsum(_mm256_add_ps(acc0, acc1));
 }
 
 static float dot_q6_k(const uint8_t *b, const float *x, size_t nb) {
-    __m256 acc = _mm256_setzero_ps();
+    __m256 a1 = _mm256_setzero_ps(), a2 = a1, a3 = a1, a4 = a1;
     const __m256i low = _mm256_set1_epi32(0x0F), two = _mm256_set1_epi32(3), off = _mm256_set1_epi32(32);
     for (size_t i = 0; i < nb; i++, b += 210, x += 256) {
         const float d = _cvtsh_ss(qk_u16(b + 208));
@@ -175,14 +178,14 @@ static float dot_q6_k(const uint8_t *b, const float *x, size_t nb) {
                     _mm256_slli_epi32(_mm256_and_si256(_mm256_srli_epi32(h, 4), two), 4)), off);
                 const __m256i q4 = _mm256_sub_epi32(_mm256_or_si256(_mm256_srli_epi32(c, 4),
                     _mm256_slli_epi32(_mm256_srli_epi32(h, 6), 4)), off);
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(d * sc[is]), _mm256_mul_ps(to_f(q1), _mm256_loadu_ps(xn + l)), acc);
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(d * sc[is + 2]), _mm256_mul_ps(to_f(q2), _mm256_loadu_ps(xn + l + 32)), acc);
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(d * sc[is + 4]), _mm256_mul_ps(to_f(q3), _mm256_loadu_ps(xn + l + 64)), acc);
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(d * sc[is + 6]), _mm256_mul_ps(to_f(q4), _mm256_loadu_ps(xn + l + 96)), acc);
+                a1 = _mm256_fmadd_ps(_mm256_set1_ps(d * sc[is]), _mm256_mul_ps(to_f(q1), _mm256_loadu_ps(xn + l)), a1);
+                a2 = _mm256_fmadd_ps(_mm256_set1_ps(d * sc[is + 2]), _mm256_mul_ps(to_f(q2), _mm256_loadu_ps(xn + l + 32)), a2);
+                a3 = _mm256_fmadd_ps(_mm256_set1_ps(d * sc[is + 4]), _mm256_mul_ps(to_f(q3), _mm256_loadu_ps(xn + l + 64)), a3);
+                a4 = _mm256_fmadd_ps(_mm256_set1_ps(d * sc[is + 6]), _mm256_mul_ps(to_f(q4), _mm256_loadu_ps(xn + l + 96)), a4);
             }
         }
     }
-    return hsum(acc);
+    return hsum(_mm256_add_ps(_mm256_add_ps(a1, a2), _mm256_add_ps(a3, a4)));
 }
 
 float qk_dot_avx2(const float *a, const float *b, size_t n) {
