@@ -76,7 +76,7 @@ extension BPEMerges {
         if s.symbols.count <= 48 { mergeLinear(&s) } else { mergeHeap(&s) }
     }
 
-    private func mergeLinear(_ s: inout BPEScratch) {
+    func mergeLinear(_ s: inout BPEScratch) {
         s.ranks.removeAll(keepingCapacity: true)
         for i in 0..<(s.symbols.count - 1) { s.ranks.append(lookup(s.symbols[i], s.symbols[i + 1])) }
         while true {
@@ -95,7 +95,7 @@ extension BPEMerges {
         }
     }
 
-    private func mergeHeap(_ s: inout BPEScratch) {
+    func mergeHeap(_ s: inout BPEScratch) {
         let n = s.symbols.count
         s.next.removeAll(keepingCapacity: true)
         s.prev.removeAll(keepingCapacity: true)
