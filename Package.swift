@@ -38,5 +38,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
         .testTarget(name: "QuorumEngineTests", dependencies: ["QuorumEngine"], swiftSettings: strict),
+        // Runs the built `quorum` executable end to end.
+        .testTarget(name: "QuorumCLITests", dependencies: ["quorum"], swiftSettings: strict),
     ]
 )
