@@ -24,8 +24,11 @@ let package = Package(
     targets: [
         // Value types shared by every stage; depends on nothing but Foundation.
         .target(name: "QuorumCore", swiftSettings: strict),
+        // The system zlib, for reading gzipped task sets (HumanEval.jsonl.gz); Foundation on Linux has no
+        // public decompression API. Headers from zlib1g-dev (Debian) or the macOS SDK.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Task-set loaders, answer extraction and answer equivalence.
-        .target(name: "QuorumTasks", dependencies: ["QuorumCore"], swiftSettings: strict),
+        .target(name: "QuorumTasks", dependencies: ["QuorumCore", "CZlib"], swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
@@ -34,5 +37,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
+        // Depends on `quorum` so that the CLI tests find the built binary next to the test bundle.
+        .testTarget(name: "QuorumTasksTests", dependencies: ["QuorumTasks", "quorum"], swiftSettings: strict),
     ]
 )
