@@ -104,7 +104,7 @@ struct Tasks: ParsableCommand {
         func run() throws {
             let set = try options.load()
             for rejection in set.rejections { print(rejection) }
-            print("\(set.source): \(set.problems.count) problems, \(set.rejections.count) rejected (layout \(set.layout))")
+            print("\(set.source): layout \(set.layout), problems: \(set.problems.count), rejected: \(set.rejections.count)")
             if strict, !set.rejections.isEmpty { throw ExitCode(1) }
         }
     }

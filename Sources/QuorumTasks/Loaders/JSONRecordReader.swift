@@ -70,7 +70,17 @@ enum JSONRecordReader {
             }
             let here = location(start)
             guard let end else {
-                slots.append(JSONRecordSlot(location: here, fields: .failure(.truncatedRecord(here))))
+                // The data ends inside this element, or after it without `,` or `]`: keep it if it is whole.
+                var last = bytes.count
+                while last > start, isSpace(bytes[last - 1]) { last -= 1 }
+                let parsed = parse(Data(bytes[start..<last]), at: here, terminated: true)
+                if case .success = parsed {
+                    slots.append(JSONRecordSlot(location: here, fields: parsed))
+                    let eof = location(bytes.count)
+                    slots.append(JSONRecordSlot(location: eof, fields: .failure(.unclosedArray(eof))))
+                } else {
+                    slots.append(JSONRecordSlot(location: here, fields: .failure(.truncatedRecord(here))))
+                }
                 return slots
             }
             var last = end
@@ -85,7 +95,7 @@ enum JSONRecordReader {
         }
         if !closed {
             let here = location(bytes.count)
-            slots.append(JSONRecordSlot(location: here, fields: .failure(.truncatedRecord(here))))
+            slots.append(JSONRecordSlot(location: here, fields: .failure(.unclosedArray(here))))
             return slots
         }
         while i < bytes.count, isSpace(bytes[i]) { i += 1 }
@@ -110,9 +120,27 @@ enum JSONRecordReader {
         do {
             value = try TaskJSON.parse(bytes)
         } catch {
-            return .failure(terminated ? .malformedJSON(location, detail: error.detail) : .truncatedRecord(location))
+            guard terminated else { return .failure(.truncatedRecord(location)) }
+            return .failure(malformed(error.detail, in: bytes, at: location))
         }
         guard case .object(let fields) = value else { return .failure(.notAnObject(location, found: value.typeName)) }
         return .success(fields)
+    }
+
+    /// A parse failure located where the parser says it is: "Invalid value around character 24." becomes
+    /// "invalid value" at the line and column of byte 24 of the record.
+    private static func malformed(_ detail: String, in bytes: Data, at location: SourceLocation) -> TaskLoadError {
+        var message = detail.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+        var at = location
+        if let range = message.range(of: " around character "),
+            let offset = Int(message[range.upperBound...].prefix(while: \.isNumber))
+        {
+            message = String(message[..<range.lowerBound])
+            let within = TextPosition(bytes).lineAndColumn(ofOffset: offset)
+            at.line = (location.line ?? 1) + within.line - 1
+            at.column = within.line == 1 ? (location.column ?? 1) + within.column - 1 : within.column
+        }
+        if let first = message.first { message = first.lowercased() + message.dropFirst() }
+        return .malformedJSON(at, detail: message)
     }
 }

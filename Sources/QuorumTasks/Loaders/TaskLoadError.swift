@@ -23,6 +23,8 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     case malformedJSON(SourceLocation, detail: String)
     /// The last line of a JSON Lines file has no newline and does not parse: an interrupted write.
     case truncatedRecord(SourceLocation)
+    /// A JSON array whose closing `]` is missing after its last complete element.
+    case unclosedArray(SourceLocation)
     /// A record that is valid JSON but not an object.
     case notAnObject(SourceLocation, found: String)
     /// Bytes after the closing `]` of a JSON array.
@@ -50,7 +52,8 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     public var location: SourceLocation? {
         switch self {
         case .unreadableFile(let l, _), .emptyFile(let l), .noRecords(let l, _), .corruptGzip(let l, _),
-            .invalidUTF8(let l, _), .malformedJSON(let l, _), .truncatedRecord(let l), .notAnObject(let l, _),
+            .invalidUTF8(let l, _), .malformedJSON(let l, _), .truncatedRecord(let l), .unclosedArray(let l),
+            .notAnObject(let l, _),
             .trailingContent(let l), .missingField(let l, _), .wrongType(let l, _, _, _),
             .invalidValue(let l, _, _), .duplicateID(let l, _, _), .unexpectedElement(let l, _, _),
             .unexpectedAttribute(let l, _, _), .malformedXML(let l, _), .unknownLayout(let l, _):
@@ -71,6 +74,7 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .malformedJSON(_, let detail): "malformed JSON: \(detail)"
         case .truncatedRecord:
             "truncated record: the last line has no newline and is not valid JSON (an interrupted write?)"
+        case .unclosedArray: "truncated record: the JSON array is not closed"
         case .notAnObject(_, let found): "not a JSON object: found \(found)"
         case .trailingContent: "trailing content: bytes after the closing ] of the JSON array"
         case .missingField(_, let field): "missing field '\(field)'"

@@ -67,8 +67,12 @@ struct XMLTreeBuilder {
         parser.delegate = delegate
         _ = parser.parse()
         if let error = delegate.error {
-            throw .malformedXML(
-                SourceLocation(file: file, line: error.line, column: error.column), detail: Self.message(error.code))
+            var detail = Self.message(error.code)
+            // libxml2 reports a document cut short as "extra content at the end" (code 5); say what is open.
+            if error.code == 5, let open = delegate.stack.last {
+                detail = "the document ends inside <\(open.name)> opened at \(open.line):\(open.column)"
+            }
+            throw .malformedXML(SourceLocation(file: file, line: error.line, column: error.column), detail: detail)
         }
         if let open = delegate.stack.last {
             let end = positions.lineAndColumn(ofOffset: data.count)
