@@ -57,7 +57,7 @@ import Testing
 /// Line/column mapping and the UTF-8 check used for error locations.
 @Suite struct TextPositionTests {
     @Test func linesAndColumnsCountScalars() {
-        let position = TextPosition(Data("ab\ncé\n\nxyz".utf8))
+        var position = TextPosition(Data("ab\ncé\n\nxyz".utf8))
         #expect(position.lineAndColumn(ofOffset: 0) == (1, 1))
         #expect(position.lineAndColumn(ofOffset: 2) == (1, 3))
         #expect(position.lineAndColumn(ofOffset: 3) == (2, 1))
@@ -66,6 +66,26 @@ import Testing
         #expect(position.lineAndColumn(ofOffset: 100) == (4, 4))
         #expect(position.offset(line: 2, column: 3) == 6)
         #expect(position.offset(line: 9, column: 1) == nil)
+    }
+
+    /// Positions are remembered to walk on from the last one; asked in any order they stay right.
+    @Test func answersDoNotDependOnTheOrderOfQuestions() {
+        let text = Data("é1234\n<a><b>ü</b></a>\n\nlast line é\n".utf8)
+        var fresh: [(Int, Int)] = []
+        for offset in 0...text.count {
+            var position = TextPosition(text)
+            let answer = position.lineAndColumn(ofOffset: offset)
+            fresh.append((answer.line, answer.column))
+        }
+        var shared = TextPosition(text)
+        for offset in (0...text.count).reversed() + Array(0...text.count) + [7, 3, 20, 2] {
+            let answer = shared.lineAndColumn(ofOffset: offset)
+            #expect(answer == fresh[offset], "offset \(offset)")
+            if let back = shared.offset(line: answer.line, column: answer.column) {
+                var other = TextPosition(text)
+                #expect(back == other.offset(line: answer.line, column: answer.column))
+            }
+        }
     }
 
     @Test func utf8Validation() {

@@ -324,6 +324,22 @@ import QuorumTasks
         #expect(two?.category == "XML not well-formed")
     }
 
+    /// A document on one long line: every record keeps its own column.
+    @Test func xmlOnOneLineKeepsColumns() throws {
+        var text = "<taskset name=\"one\">"
+        var columns: [Int] = []
+        for i in 1...3000 {
+            columns.append(text.count + 1)
+            text += i % 1000 == 0 ? "<problem id=\"\(i)\"/>" : "<problem id=\"\(i)\"><question>Q\(i)é?</question><answer>\(i)</answer></problem>"
+        }
+        text += "</taskset>"
+        let set = try LoaderFixtures.load("line.xml", text)
+        #expect(set.problems.count == 2997)
+        #expect(set.rejections.map(\.location.line) == [1, 1, 1])
+        #expect(set.rejections.map(\.location.column) == [columns[999], columns[1999], columns[2999]])
+        #expect(set.rejections.allSatisfy { $0.reason == "missing field '<question>'" })
+    }
+
     @Test func xmlWithInvalidUTF8IsThrownAtTheByte() {
         let bytes = Array("<taskset>\n  <problem id=\"1\"><question>café ".utf8) + [0xFF] + Array("</question></problem>\n</taskset>\n".utf8)
         let error = LoaderFixtures.loadError("bad.xml", bytes)

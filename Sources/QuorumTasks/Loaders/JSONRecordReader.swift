@@ -28,7 +28,7 @@ enum JSONRecordReader {
     /// element as truncated; bytes after the closing `]` are a rejection of their own.
     static func jsonArray(_ data: Data, file: String) -> [JSONRecordSlot] {
         let bytes = [UInt8](data)
-        let positions = TextPosition(data)
+        var positions = TextPosition(data)
         func location(_ offset: Int) -> SourceLocation {
             let (line, column) = positions.lineAndColumn(ofOffset: offset)
             return SourceLocation(file: file, line: line, column: column)
@@ -110,7 +110,8 @@ enum JSONRecordReader {
     static func parse(_ bytes: Data, at location: SourceLocation, terminated: Bool) -> Result<[String: TaskJSON], TaskLoadError> {
         if let bad = TextPosition.firstInvalidUTF8(in: [UInt8](bytes)) {
             // The bad byte's place in the file, from its place within the record.
-            let within = TextPosition(bytes).lineAndColumn(ofOffset: bad)
+            var record = TextPosition(bytes)
+            let within = record.lineAndColumn(ofOffset: bad)
             var at = location
             at.line = (location.line ?? 1) + within.line - 1
             at.column = within.line == 1 ? (location.column ?? 1) + within.column - 1 : within.column
@@ -136,7 +137,8 @@ enum JSONRecordReader {
             let offset = Int(message[range.upperBound...].prefix(while: \.isNumber))
         {
             message = String(message[..<range.lowerBound])
-            let within = TextPosition(bytes).lineAndColumn(ofOffset: offset)
+            var record = TextPosition(bytes)
+            let within = record.lineAndColumn(ofOffset: offset)
             at.line = (location.line ?? 1) + within.line - 1
             at.column = within.line == 1 ? (location.column ?? 1) + within.column - 1 : within.column
         }

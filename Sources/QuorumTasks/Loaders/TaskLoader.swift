@@ -98,7 +98,8 @@ public enum TaskLoader {
             }
         default:
             if let bad = TextPosition.firstInvalidUTF8(in: [UInt8](data.prefix(4096))) {
-                let (line, column) = TextPosition(data).lineAndColumn(ofOffset: bad)
+                var positions = TextPosition(data)
+                let (line, column) = positions.lineAndColumn(ofOffset: bad)
                 throw .invalidUTF8(SourceLocation(file: source, line: line, column: column), byte: data[bad])
             }
             let firstCharacter = String(decoding: data.prefix(64), as: UTF8.self)

@@ -12,12 +12,19 @@ struct TextPosition: Sendable {
     init(_ data: Data) {
         bytes = [UInt8](data)
         var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+        bytes.withUnsafeBufferPointer { buffer in
+            for offset in 0..<buffer.count where buffer[offset] == 0x0A { starts.append(offset + 1) }
+        }
         lineStarts = starts
     }
 
+    /// The last position computed, so that positions asked for in increasing order (SAX events, array
+    /// elements) are found by walking on from it rather than from the line start: linear overall, even
+    /// for a file on one long line.
+    private var cursor = (offset: 0, line: 1, column: 1)
+
     /// The 1-based line and column of the byte at `offset` (clamped to the data).
-    func lineAndColumn(ofOffset offset: Int) -> (line: Int, column: Int) {
+    mutating func lineAndColumn(ofOffset offset: Int) -> (line: Int, column: Int) {
         let offset = max(0, min(offset, bytes.count))
         // Last line start <= offset.
         var low = 0
@@ -26,29 +33,42 @@ struct TextPosition: Sendable {
             let mid = (low + high + 1) / 2
             if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
         }
-        return (low + 1, scalarColumn(lineStart: lineStarts[low], offset: offset))
-    }
-
-    private func scalarColumn(lineStart: Int, offset: Int) -> Int {
+        var index = lineStarts[low]
         var column = 1
-        var index = lineStart
+        if cursor.line == low + 1, cursor.offset >= index {
+            if cursor.offset <= offset {
+                (index, column) = (cursor.offset, cursor.column)
+            } else {
+                // Walk back from the cursor: one column less per scalar start between offset and it.
+                column = cursor.column
+                for i in offset..<cursor.offset where bytes[i] & 0xC0 != 0x80 { column -= 1 }
+                index = offset
+            }
+        }
         while index < offset {
             if bytes[index] & 0xC0 != 0x80 { column += 1 }
             index += 1
         }
-        return column
+        // Only remember scalar boundaries: an offset inside a scalar has no column of its own.
+        if offset == bytes.count || bytes[offset] & 0xC0 != 0x80 { cursor = (offset, low + 1, column) }
+        return (low + 1, column)
     }
 
     /// The byte offset of 1-based `line` and scalar `column`, or `nil` when the line does not exist.
-    func offset(line: Int, column: Int) -> Int? {
+    mutating func offset(line: Int, column: Int) -> Int? {
         guard line >= 1, line <= lineStarts.count else { return nil }
         var index = lineStarts[line - 1]
         var remaining = column - 1
+        if cursor.line == line, cursor.column <= column, cursor.offset >= index {
+            index = cursor.offset
+            remaining = column - cursor.column
+        }
         while remaining > 0, index < bytes.count, bytes[index] != UInt8(ascii: "\n") {
             index += 1
             while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
             remaining -= 1
         }
+        cursor = (index, line, column - remaining)
         return index
     }
 

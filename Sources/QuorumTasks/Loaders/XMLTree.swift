@@ -53,7 +53,7 @@ indirect enum XMLContent: Sendable, Hashable {
 struct XMLTreeBuilder {
     /// Parses `data`; `file` is used in error locations.
     static func parse(_ data: Data, file: String) throws(TaskLoadError) -> XMLNode {
-        let positions = TextPosition(data)
+        var positions = TextPosition(data)
         // libxml2 reports UTF-8 errors without saying which byte; check ourselves when the document is
         // UTF-8 (the default and what every task file here declares).
         if declaresUTF8(data), let bad = TextPosition.firstInvalidUTF8(in: [UInt8](data)) {
@@ -131,7 +131,7 @@ struct XMLTreeBuilder {
             var line: Int
             var column: Int
         }
-        let positions: TextPosition
+        var positions: TextPosition
         let mapsColumns: Bool
         var stack: [XMLNode] = []
         var root: XMLNode?
