@@ -135,3 +135,11 @@ import QuorumTasks
         #expect(refusal(["question=a", "answer=b", "meta.x=c"]) == nil)
     }
 }
+
+extension FieldMappingTests {
+    @Test func xmlMappingThatMatchesNoRecord() {
+        let error = LoaderFixtures.loadError(
+            "none.xml", "<quiz><item><p>x</p></item></quiz>", fields: ["record=question", "question=p"])
+        #expect(error?.reason == "no records: the file holds no problems (mapped XML: no element is a record of the mapping)")
+    }
+}

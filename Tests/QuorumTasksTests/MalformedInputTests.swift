@@ -406,8 +406,8 @@ import QuorumTasks
     @Test func emptyFilesAndEmptyContainers() {
         #expect(LoaderFixtures.loadError("empty.jsonl", "")?.reason == "empty file: no records")
         #expect(LoaderFixtures.loadError("blank.jsonl", " \n\n\t\n")?.category == "empty file")
-        #expect(LoaderFixtures.loadError("empty.json", "[ ]")?.reason == "no records: the file is a JSON array but holds no problems")
-        #expect(LoaderFixtures.loadError("empty.xml", "<taskset name=\"x\"/>")?.reason == "no records: the file is quorum-xml but holds no problems")
+        #expect(LoaderFixtures.loadError("empty.json", "[ ]")?.reason == "no records: the file holds no problems (an empty JSON array)")
+        #expect(LoaderFixtures.loadError("empty.xml", "<taskset name=\"x\"/>")?.reason == "no records: the file holds no problems (quorum-xml)")
         #expect(LoaderFixtures.loadError("bom.jsonl", [0xEF, 0xBB, 0xBF, 0x0A])?.category == "empty file")
     }
 

@@ -13,7 +13,8 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     case unreadableFile(SourceLocation, detail: String)
     /// The file holds no bytes, or only white space.
     case emptyFile(SourceLocation)
-    /// The file is in a known container but holds no records (`[]`, an XML root without records).
+    /// The file is in a known container but holds no records (`[]`, an XML root without records);
+    /// `layout` says which layout or container was found.
     case noRecords(SourceLocation, layout: String)
     /// A gzip stream that zlib could not decompress.
     case corruptGzip(SourceLocation, detail: String)
@@ -68,7 +69,7 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .unreadableFile(_, let detail): "cannot read file: \(detail)"
         case .emptyFile: "empty file: no records"
-        case .noRecords(_, let layout): "no records: the file is \(layout) but holds no problems"
+        case .noRecords(_, let layout): "no records: the file holds no problems (\(layout))"
         case .corruptGzip(_, let detail): "corrupt gzip: \(detail)"
         case .invalidUTF8(_, let byte): "invalid UTF-8: byte 0x\(String(byte, radix: 16, uppercase: true))"
         case .malformedJSON(_, let detail): "malformed JSON: \(detail)"

@@ -72,7 +72,7 @@ public enum TaskLoader {
                             + " not JSON Lines or an array of records")
                 }
                 if let failure = records.first, case .failure(let error) = failure.fields { throw error }
-                throw .noRecords(whole, layout: "a JSON array")
+                throw .noRecords(whole, layout: "an empty JSON array")
             }
             if options.mapping != nil {
                 layout = .mapped
@@ -108,7 +108,9 @@ public enum TaskLoader {
                 SourceLocation(file: source, line: 1),
                 found: "not JSON Lines, a JSON array or XML (it starts with '\(firstCharacter)')")
         }
-        guard !slots.isEmpty else { throw .noRecords(whole, layout: layout.rawValue) }
+        guard !slots.isEmpty else {
+            throw .noRecords(whole, layout: layout == .mapped ? "mapped XML: no element is a record of the mapping" : layout.rawValue)
+        }
         let name = options.name ?? documentName ?? layout.defaultSetName ?? fileStem(source)
         return assemble(slots: slots, name: name, source: source, layout: layout)
     }
