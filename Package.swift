@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "QuorumCore", targets: ["QuorumCore"]),
         .library(name: "QuorumTasks", targets: ["QuorumTasks"]),
+        .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
     dependencies: [
@@ -29,6 +30,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Task-set loaders, answer extraction and answer equivalence.
         .target(name: "QuorumTasks", dependencies: ["QuorumCore", "CZlib"], swiftSettings: strict),
+        // The embedded GGUF engine: file reader, tokenizers, forward pass.
+        .target(name: "QuorumEngine", dependencies: ["QuorumCore"], swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
@@ -39,5 +42,6 @@ let package = Package(
         .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
         // Depends on `quorum` so that the CLI tests find the built binary next to the test bundle.
         .testTarget(name: "QuorumTasksTests", dependencies: ["QuorumTasks", "quorum"], swiftSettings: strict),
+        .testTarget(name: "QuorumEngineTests", dependencies: ["QuorumEngine"], swiftSettings: strict),
     ]
 )
