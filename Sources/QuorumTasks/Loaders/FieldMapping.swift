@@ -19,9 +19,13 @@ import QuorumCore
 public struct FieldMapping: Sendable, Hashable {
     /// The XML record element, when given or inferred from the paths.
     public var record: String?
+    /// The record's own id; `nil` numbers records from 1.
     public var id: FieldSource?
+    /// The question text (several paths are joined with a space).
     public var question: FieldSource
+    /// The gold answer, normalised by kind; `nil` means no gold.
     public var answer: FieldSource?
+    /// The options of a choice problem, in order.
     public var choices: FieldSource?
     /// Labels of the choices, one per choice; default: the choices' own `label` fields, else A, B, C ….
     public var labels: FieldSource?
