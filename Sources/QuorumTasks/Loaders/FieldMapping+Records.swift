@@ -55,10 +55,10 @@ extension FieldMapping {
 
     /// The record elements of an XML document: every element named like the record element that is not
     /// inside another one, in document order.
-    func records(inXML root: XMLNode, file: String) throws(TaskLoadError) -> [ProblemSlot] {
+    func records(inXML root: TaskXMLNode, file: String) throws(TaskLoadError) -> [ProblemSlot] {
         let name = try recordElement(root: root)
-        var nodes: [XMLNode] = []
-        func collect(_ node: XMLNode) {
+        var nodes: [TaskXMLNode] = []
+        func collect(_ node: TaskXMLNode) {
             if node.name == name {
                 nodes.append(node)
             } else {
@@ -78,7 +78,7 @@ extension FieldMapping {
     }
 
     /// `record=NAME`, or the element name that starts every path.
-    private func recordElement(root: XMLNode) throws(TaskLoadError) -> String {
+    private func recordElement(root: TaskXMLNode) throws(TaskLoadError) -> String {
         if let record {
             return String(record.split(separator: "/").last ?? Substring(record))
         }
@@ -93,7 +93,7 @@ extension FieldMapping {
     }
 
     /// The values at an element path relative to the record (which may be named first).
-    private static func xmlValues(_ path: String, in record: XMLNode) -> [MappedValue] {
+    private static func xmlValues(_ path: String, in record: TaskXMLNode) -> [MappedValue] {
         var components = path.split(separator: "/").map(String.init)
         if components.count > 1, components.first == record.name { components.removeFirst() }
         if components == [record.name] { return [.text(TaskText.trimmed(record.textContent))] }

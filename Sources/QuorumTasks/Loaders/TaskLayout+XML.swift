@@ -5,7 +5,7 @@ extension TaskLayout {
     ///
     /// Returns the set name the document gives (Quorum's `<taskset name>`) and one slot per record; an
     /// element that is not a record of the layout is a rejected slot of its own, never skipped.
-    func problems(fromXML root: XMLNode, file: String) throws(TaskLoadError) -> (name: String?, slots: [ProblemSlot]) {
+    func problems(fromXML root: TaskXMLNode, file: String) throws(TaskLoadError) -> (name: String?, slots: [ProblemSlot]) {
         switch self {
         case .asdivXML:
             // <Machine-Reading-Corpus-File><ProblemSet><Problem>…; a bare <ProblemSet> root is read too.
@@ -50,7 +50,7 @@ extension TaskLayout {
     }
 
     private func slot(
-        _ node: XMLNode, file: String, read: (XMLRecord) throws(TaskLoadError) -> RecordProblem
+        _ node: TaskXMLNode, file: String, read: (XMLRecord) throws(TaskLoadError) -> RecordProblem
     ) -> ProblemSlot {
         let record = XMLRecord(node: node, file: file)
         do throws(TaskLoadError) {
@@ -60,7 +60,7 @@ extension TaskLayout {
         }
     }
 
-    private func unexpected(_ node: XMLNode, in parent: XMLNode, file: String) -> ProblemSlot {
+    private func unexpected(_ node: TaskXMLNode, in parent: TaskXMLNode, file: String) -> ProblemSlot {
         let location = XMLRecord.location(of: node, in: file)
         return ProblemSlot(
             location: location, result: .failure(.unexpectedElement(location, element: node.name, parent: parent.name)))

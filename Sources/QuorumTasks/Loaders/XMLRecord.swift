@@ -2,24 +2,24 @@ import QuorumCore
 
 /// One XML element read as a record, with typed access whose failures carry the element's line and column.
 struct XMLRecord: Sendable {
-    var node: XMLNode
+    var node: TaskXMLNode
     var file: String
 
     /// Where the element's start tag begins.
     var location: SourceLocation { Self.location(of: node, in: file) }
 
-    static func location(of node: XMLNode, in file: String) -> SourceLocation {
+    static func location(of node: TaskXMLNode, in file: String) -> SourceLocation {
         SourceLocation(file: file, line: node.line, column: node.column)
     }
 
     /// The single child element `name`; absent or repeated is an error.
-    func child(_ name: String) throws(TaskLoadError) -> XMLNode {
+    func child(_ name: String) throws(TaskLoadError) -> TaskXMLNode {
         guard let child = try optionalChild(name) else { throw .missingField(location, field: "<\(name)>") }
         return child
     }
 
     /// The child element `name` when there is one; repeated is an error.
-    func optionalChild(_ name: String) throws(TaskLoadError) -> XMLNode? {
+    func optionalChild(_ name: String) throws(TaskLoadError) -> TaskXMLNode? {
         let matches = node.elements(named: name)
         if matches.count > 1 {
             throw .invalidValue(

@@ -4,23 +4,23 @@ import FoundationXML
 #endif
 
 /// One XML element with its position in the file, built by ``XMLTreeBuilder``.
-struct XMLNode: Sendable, Hashable {
+struct TaskXMLNode: Sendable, Hashable {
     /// The element name as written (with its prefix, if any).
     var name: String
     var attributes: [String: String]
     /// Text and child elements, in document order.
-    var content: [XMLContent]
+    var content: [TaskXMLContent]
     /// 1-based line and column (in Unicode scalars) of the element's `<`.
     var line: Int
     var column: Int
 
     /// The child elements, in document order.
-    var elements: [XMLNode] {
+    var elements: [TaskXMLNode] {
         content.compactMap { if case .element(let node) = $0 { node } else { nil } }
     }
 
     /// The children named `name`.
-    func elements(named name: String) -> [XMLNode] { elements.filter { $0.name == name } }
+    func elements(named name: String) -> [TaskXMLNode] { elements.filter { $0.name == name } }
 
     /// All text inside the element, its descendants' included, in document order.
     var textContent: String {
@@ -39,12 +39,12 @@ struct XMLNode: Sendable, Hashable {
 }
 
 /// A piece of an element's content.
-indirect enum XMLContent: Sendable, Hashable {
+indirect enum TaskXMLContent: Sendable, Hashable {
     case text(String)
-    case element(XMLNode)
+    case element(TaskXMLNode)
 }
 
-/// Parses a whole XML document into an ``XMLNode`` tree with FoundationXML's `XMLParser` (libxml2),
+/// Parses a whole XML document into an ``TaskXMLNode`` tree with FoundationXML's `XMLParser` (libxml2),
 /// stopping at the first error with its line and column.
 ///
 /// `XMLParser` gives no positions of nodes in a built tree (and `XMLDocument` none at all), so the tree
@@ -52,7 +52,7 @@ indirect enum XMLContent: Sendable, Hashable {
 /// tag (the tag's end), moved back to the tag's `<`. External entities are never resolved.
 struct XMLTreeBuilder {
     /// Parses `data`; `file` is used in error locations.
-    static func parse(_ data: Data, file: String) throws(TaskLoadError) -> XMLNode {
+    static func parse(_ data: Data, file: String) throws(TaskLoadError) -> TaskXMLNode {
         var positions = TextPosition(data)
         // libxml2 reports UTF-8 errors without saying which byte; check ourselves when the document is
         // UTF-8 (the default and what every task file here declares).
@@ -133,8 +133,8 @@ struct XMLTreeBuilder {
         }
         var positions: TextPosition
         let mapsColumns: Bool
-        var stack: [XMLNode] = []
-        var root: XMLNode?
+        var stack: [TaskXMLNode] = []
+        var root: TaskXMLNode?
         var error: Failure?
 
         init(positions: TextPosition, mapsColumns: Bool) {
@@ -153,7 +153,7 @@ struct XMLTreeBuilder {
             {
                 (line, column) = positions.lineAndColumn(ofOffset: open)
             }
-            stack.append(XMLNode(name: elementName, attributes: attributes, content: [], line: line, column: column))
+            stack.append(TaskXMLNode(name: elementName, attributes: attributes, content: [], line: line, column: column))
         }
 
         func parser(
