@@ -34,5 +34,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
+        .testTarget(
+            name: "QuorumTasksTests", dependencies: ["QuorumTasks"], resources: [.copy("Resources")],
+            swiftSettings: strict),
     ]
 )
