@@ -26,6 +26,9 @@ struct Extract: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Options for records without \"choices\" (TEXT or LABEL=TEXT).")
     var choices: [String] = []
 
+    @Flag(help: "Also add \"answer_rule\": the rule that found the answer (null when none did).")
+    var withRule = false
+
     @Argument(help: "JSON Lines file, or - for standard input.")
     var file: String = "-"
 
@@ -81,7 +84,12 @@ struct Extract: ParsableCommand {
             let outcome = makeExtractor(kind: kind.taskKind, choices: options).extract(from: text)
             let valueJSON = outcome.answer.map { JSONObjectEditor.encodeString($0.normalized) } ?? "null"
             if outcome.answer == nil { none += 1 } else { found += 1 }
-            guard let patched = JSONObjectEditor.setting("answer", toJSON: valueJSON, in: line.bytes) else {
+            var patched = JSONObjectEditor.setting("answer", toJSON: valueJSON, in: line.bytes)
+            if withRule, let withAnswer = patched {
+                let ruleJSON = outcome.rule.map { JSONObjectEditor.encodeString($0.rawValue) } ?? "null"
+                patched = JSONObjectEditor.setting("answer_rule", toJSON: ruleJSON, in: withAnswer)
+            }
+            guard let patched else {
                 failures.append(.malformedLine(location, .notAnObject))
                 continue
             }

@@ -57,20 +57,10 @@ public struct ChoiceAnswerExtractor: AnswerExtractor {
 
     // MARK: - Answer phrases
 
-    static var answerPhrase: Regex<Substring> {
-        #/\b(?:answer|option|choice)s?\b\s*(?:(?:is|would\s+be|should\s+be|must\s+be|will\s+be|seems\s+to\s+be|appears\s+to\s+be|is\s+therefore)\b\s*:?|:|=)/#
-            .ignoresCase()
-    }
-    static var choosePhrase: Regex<Substring> {
-        #/\bI(?:\s+would|'d|\s+will|'ll)?\s+(?:choose|pick|select|go\s+with)\b/#.ignoresCase()
-    }
-
     private func afterAnswerPhrase(_ body: String, _ chars: [Character]) -> (Choice, String)? {
         var ends: [Int] = []
-        for pattern in [Self.answerPhrase, Self.choosePhrase] {
-            for match in body.matches(of: pattern) {
-                ends.append(body.distance(from: body.startIndex, to: match.range.upperBound))
-            }
+        for pattern in [PhrasePattern.choiceAnswer, .choose] {
+            for end in pattern.matchEnds(in: body) { ends.append(body.distance(from: body.startIndex, to: end)) }
         }
         for end in ends.sorted().reversed() {
             if let found = labelOrOption(chars, at: end) { return found }
@@ -155,25 +145,57 @@ public struct ChoiceAnswerExtractor: AnswerExtractor {
 
     // MARK: - Decorated labels
 
-    /// The last `**B**`-style (bold) or `(B)`/`B)`-style (bracketed) label outside option listings.
-    /// `nil` when there is none or when its sentence names another label the same way.
+    /// The `**B**`-style (bold) or `(B)`/`B)`-style (bracketed) label of the concluding line (see
+    /// ``concludingLine(_:)``); `nil` when there is none or when that line names another label the same way.
     private func lastDecoratedLabel(_ chars: [Character], bold: Bool) -> (Choice, String)? {
+        guard let line = Self.concludingLine(chars) else { return nil }
         var found: [(start: Int, end: Int, label: String)] = []
-        var index = 0
-        while index < chars.count {
-            if let hit = bold ? boldLabel(chars, at: index) : bracketedLabel(chars, at: index) {
-                if !Self.isListing(chars, start: hit.start, end: hit.end) { found.append(hit) }
+        var index = line.lowerBound
+        while index < line.upperBound {
+            if let hit = bold ? boldLabel(chars, at: index) : bracketedLabel(chars, at: index), hit.end <= line.upperBound {
+                if !Self.isRuledOut(chars, before: hit.start) { found.append(hit) }
                 index = hit.end
             } else {
                 index += 1
             }
         }
-        guard let last = found.last, let choice = choice(labelled: last.label) else { return nil }
-        let sentenceStart = Self.sentenceStart(chars, before: last.start)
-        let sentenceEnd = Self.sentenceEnd(chars, from: last.end)
-        let others = found.filter { $0.start >= sentenceStart && $0.end <= sentenceEnd && $0.label != last.label }
-        guard others.isEmpty else { return nil }
+        guard let last = found.last, Set(found.map(\.label)).count == 1, let choice = choice(labelled: last.label) else {
+            return nil
+        }
         return (choice, String(chars[last.start..<last.end]))
+    }
+
+    /// Whether the words just before `index` rule the label out ("eliminating (A)", "not (B)").
+    static func isRuledOut(_ chars: [Character], before index: Int) -> Bool {
+        let window = String(chars[max(0, index - 24)..<index]).lowercased()
+        return ["eliminat", "not ", "except", "rule out", "rules out", "ruling out", "rather than", "instead of"]
+            .contains { window.contains($0) }
+    }
+
+    /// The range of the text's last non-empty line when it reads as a conclusion: not an item of a list
+    /// (bullets, `1.`, `A.`), and either the whole text or holding a word that concludes ("answer",
+    /// "correct", "best", "therefore", "only", …). Mentions of labels and options elsewhere (the model
+    /// weighing each option in turn) are never taken as its answer.
+    static func concludingLine(_ chars: [Character]) -> Range<Int>? {
+        var end = chars.count
+        while end > 0, chars[end - 1].isWhitespace { end -= 1 }
+        guard end > 0 else { return nil }
+        var start = end
+        while start > 0, chars[start - 1] != "\n" { start -= 1 }
+        var content = start
+        while content < end, chars[content].isWhitespace { content += 1 }
+        let line = String(chars[content..<end])
+        if let first = line.first, "*-•>".contains(first), line.count > 1, line.dropFirst().first == " " { return nil }
+        if line.range(of: #"^\(?[0-9]{1,2}[.)]\s"#, options: .regularExpression) != nil { return nil }
+        if line.range(of: #"^\**\(?[A-Za-z][.):]\**\s+\S"#, options: .regularExpression) != nil { return nil }
+        let wholeText = !chars[..<start].contains(where: { !$0.isWhitespace })
+        if wholeText { return content..<end }
+        let lowered = line.lowercased()
+        let cues = [
+            "answer", "correct", "best", "therefore", "thus", "hence", "so the", "only", "choose", "pick",
+            "select", "right one", "most likely", "conclusion",
+        ]
+        return cues.contains(where: { lowered.contains($0) }) ? content..<end : nil
     }
 
     /// `**B**`, `**B.**`, `**B)**`, `**(B)**` at `index`.
@@ -289,33 +311,13 @@ public struct ChoiceAnswerExtractor: AnswerExtractor {
         return choice
     }
 
-    /// The last sentence outside option listings that mentions option texts, if it mentions exactly one.
+    /// The option named in the concluding line, when it names exactly one.
     private func lastOptionMention(_ body: String) -> (Choice, String)? {
-        var sentences: [String] = []
-        for line in body.split(separator: "\n") {
-            let lineChars = Array(line)
-            let content = lineChars.drop(while: { $0.isWhitespace || "*-•>#_`".contains($0) })
-            let start = lineChars.count - content.count
-            if let (_, end) = labelPrefix(lineChars, at: start), Self.isListing(lineChars, start: start, end: end) {
-                continue
-            }
-            var current = ""
-            for (offset, c) in lineChars.enumerated() {
-                current.append(c)
-                if ".!?".contains(c), offset + 1 == lineChars.count || lineChars[offset + 1].isWhitespace {
-                    sentences.append(current)
-                    current = ""
-                }
-            }
-            if !current.trimmingCharacters(in: .whitespaces).isEmpty { sentences.append(current) }
-        }
-        for sentence in sentences.reversed() {
-            let distinct = Set(optionMentions(in: sentence).map(\.choice))
-            if distinct.isEmpty { continue }
-            guard distinct.count == 1, let index = distinct.first else { return nil }
-            return (choices[index], sentence.trimmingCharacters(in: .whitespaces))
-        }
-        return nil
+        let chars = Array(body)
+        guard let line = Self.concludingLine(chars) else { return nil }
+        let text = String(chars[line])
+        guard let choice = uniqueOption(in: text) else { return nil }
+        return (choice, text)
     }
 
     /// A label followed by `.`, `)` or `:` at `index` (how listings start: `A.`, `B)`, `(C)`, `D:`).

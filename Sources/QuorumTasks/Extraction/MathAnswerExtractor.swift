@@ -23,10 +23,10 @@ public struct MathAnswerExtractor: AnswerExtractor {
     public func extract(from text: String) -> ExtractionOutcome {
         let body = CompletionText.prepared(text)
         guard body.contains(where: { !$0.isWhitespace }) else { return .noAnswer }
-        if let answer = afterPhrase(body, Self.finalAnswerPattern) { return .answer(answer, rule: .finalAnswer) }
+        if let answer = afterPhrase(body, .finalAnswer) { return .answer(answer, rule: .finalAnswer) }
         if let answer = boxed(body) { return .answer(answer, rule: .boxed) }
-        if let answer = afterPhrase(body, Self.answerIsPattern) { return .answer(answer, rule: .answerIs) }
-        if let answer = afterPhrase(body, Self.hashesPattern) { return .answer(answer, rule: .hashes) }
+        if let answer = afterPhrase(body, .answerIs) { return .answer(answer, rule: .answerIs) }
+        if let answer = afterPhrase(body, .hashes) { return .answer(answer, rule: .hashes) }
         if let answer = lastNumber(body) { return .answer(answer, rule: .lastNumber) }
         return .noAnswer
     }
@@ -52,20 +52,11 @@ public struct MathAnswerExtractor: AnswerExtractor {
 
     // MARK: - Phrases
 
-    // Computed on each use: `Regex` is not `Sendable`, and a fresh value per extraction keeps extractors
-    // free to run on many threads at once.
-    static var finalAnswerPattern: Regex<Substring> { #/final\s+answer\s*(?:is\b|:)/#.ignoresCase() }
-    static var answerIsPattern: Regex<Substring> {
-        #/\banswers?\b\s*(?:(?:is|would\s+be|should\s+be|will\s+be|must\s+be|seems\s+to\s+be|appears\s+to\s+be|comes\s+out\s+to|is\s+therefore)\b\s*:?|:|=)/#
-            .ignoresCase()
-    }
-    static var hashesPattern: Regex<Substring> { #/####/# }
-
     /// The answer after the last occurrence of `phrase` that is followed by a value (earlier occurrences
     /// are tried when the last one is followed by prose).
-    private func afterPhrase(_ body: String, _ phrase: Regex<Substring>) -> Answer? {
-        for match in body.matches(of: phrase).reversed() {
-            let fragment = Self.fragment(after: match.range.upperBound, in: body)
+    private func afterPhrase(_ body: String, _ phrase: PhrasePattern) -> Answer? {
+        for end in phrase.matchEnds(in: body).reversed() {
+            let fragment = Self.fragment(after: end, in: body)
             if let answer = Self.interpret(fragment) { return answer }
         }
         return nil
