@@ -96,9 +96,19 @@ public struct ChoiceAnswerExtractor: AnswerExtractor {
         let sentenceEnd = Self.sentenceEnd(chars, from: i)
         let sentence = String(chars[i..<sentenceEnd])
         if let (label, end) = labelToken(chars, at: i) {
-            let followingWord = Self.followingWord(chars, after: end)
-            let isArticle = followingWord != nil && label.lowercased() == "a"
-                && (chars[i] == "a" || optionMatching(sentence: String(chars[end..<sentenceEnd]), excluding: label) != nil)
+            // "a"/"A" followed by a word may be the article: "the answer is a magnet".
+            var isArticle = false
+            if label.lowercased() == "a", let word = Self.followingWord(chars, after: end),
+                !Self.wordsAfterALabel.contains(word.lowercased())
+            {
+                let named = optionStarting(chars, at: end + 1)
+                if let named, ChoiceEquivalence.label(named.label) != label {
+                    return (named, sentence.trimmingCharacters(in: .whitespaces))
+                }
+                // Lower-case "a" before a word is the article; upper-case "A" is the label unless the
+                // words after it are another option's text (handled above).
+                isArticle = chars[i] == "a" && named == nil
+            }
             if !isArticle, let choice = choice(labelled: label) {
                 return (choice, String(chars[index..<min(end + 1, chars.count)]).trimmingCharacters(in: .whitespaces))
             }
@@ -185,11 +195,11 @@ public struct ChoiceAnswerExtractor: AnswerExtractor {
         var content = start
         while content < end, chars[content].isWhitespace { content += 1 }
         let line = String(chars[content..<end])
+        let wholeText = !chars[..<start].contains(where: { !$0.isWhitespace })
+        if wholeText { return content..<end }
         if let first = line.first, "*-•>".contains(first), line.count > 1, line.dropFirst().first == " " { return nil }
         if line.range(of: #"^\(?[0-9]{1,2}[.)]\s"#, options: .regularExpression) != nil { return nil }
         if line.range(of: #"^\**\(?[A-Za-z][.):]\**\s+\S"#, options: .regularExpression) != nil { return nil }
-        let wholeText = !chars[..<start].contains(where: { !$0.isWhitespace })
-        if wholeText { return content..<end }
         let lowered = line.lowercased()
         let cues = [
             "answer", "correct", "best", "therefore", "thus", "hence", "so the", "only", "choose", "pick",
@@ -303,12 +313,26 @@ public struct ChoiceAnswerExtractor: AnswerExtractor {
         return choices[index]
     }
 
-    /// The option the rest of a sentence names, when it is not the option labelled `excluding`.
-    private func optionMatching(sentence: String, excluding label: String) -> Choice? {
-        guard let choice = uniqueOption(in: sentence), ChoiceEquivalence.label(choice.label) != label else {
-            return nil
+    /// Words that follow a label but never follow the article "a" ("A because …", "a since …").
+    static let wordsAfterALabel: Set<String> = [
+        "because", "since", "as", "and", "or", "is", "was", "which", "due", "given", "so", "but", "seems",
+        "appears", "fits", "matches", "here", "too", "also",
+    ]
+
+    /// The option whose text starts at `index` (compared like ``optionKey(_:)``, word-bounded).
+    private func optionStarting(_ chars: [Character], at index: Int) -> Choice? {
+        guard index < chars.count else { return nil }
+        let rest = Array(String(chars[index..<min(chars.count, index + 400)]).lowercased())
+        let candidates = choices.filter { !Self.optionKey($0.text).isEmpty }.sorted {
+            Self.optionKey($0.text).count > Self.optionKey($1.text).count
         }
-        return choice
+        for choice in candidates {
+            let key = Array(Self.optionKey(choice.text))
+            guard rest.count >= key.count, Array(rest[0..<key.count]) == key else { continue }
+            if key.count < rest.count, rest[key.count].isLetter || rest[key.count].isNumber { continue }
+            return choice
+        }
+        return nil
     }
 
     /// The option named in the concluding line, when it names exactly one.
@@ -316,6 +340,10 @@ public struct ChoiceAnswerExtractor: AnswerExtractor {
         let chars = Array(body)
         guard let line = Self.concludingLine(chars) else { return nil }
         let text = String(chars[line])
+        // "Option B is wrong because heat does not …": a negated line names options it rejects.
+        let lowered = text.lowercased()
+        let negations = ["not ", "n't", "wrong", "incorrect", "eliminat", "cannot", "unlikely", "rule out", "rules out"]
+        guard !negations.contains(where: { lowered.contains($0) }) else { return nil }
         guard let choice = uniqueOption(in: text) else { return nil }
         return (choice, text)
     }
