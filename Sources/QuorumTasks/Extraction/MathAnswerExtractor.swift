@@ -9,7 +9,8 @@ import Foundation
 /// 2. ``ExtractionRule/boxed``: the content of the last brace-matched `\boxed{…}` (or `\fbox{…}`);
 /// 3. ``ExtractionRule/answerIs``: the text after the last "the answer is", "Answer:", "answer would be"…;
 /// 4. ``ExtractionRule/hashes``: the text after the last `####`;
-/// 5. ``ExtractionRule/lastNumber``: the last number of the text (a trailing `\frac{a}{b}` as a whole).
+/// 5. ``ExtractionRule/lastNumber``: the last number of the text (a trailing `\frac{a}{b}` as a whole;
+///    list markers such as the `3` of "3. Subtract …" are not numbers of the text).
 ///
 /// The text after a phrase is read up to the end of its sentence and unwrapped: markdown (`**73**`),
 /// math delimiters (`$73$`), `\text{73}`, currency (`\$`, `$`), units (`9 apples`, `10\text{ cm}`),
@@ -350,7 +351,7 @@ public struct MathAnswerExtractor: AnswerExtractor {
                 spelled += "/" + denominator.canonical
                 end = denominator.end
             }
-            last = (index, end, spelled)
+            if !Self.isListMarker(chars, start: index, end: end) { last = (index, end, spelled) }
             index = max(end, index + 1)
         }
         guard let last else { return nil }
@@ -360,6 +361,20 @@ public struct MathAnswerExtractor: AnswerExtractor {
         }
         let raw = String(chars[last.start..<last.end])
         return Answer(raw: raw, normalized: last.spelled, numericValue: Self.numericValue(of: last.spelled))
+    }
+
+    /// Whether the number at `start..<end` numbers a list item ("3. Subtract …", "2) Add …"): it begins
+    /// its line (after spaces and bullets), is followed by `.` or `)` and a space, and is a small integer.
+    static func isListMarker(_ chars: [Character], start: Int, end: Int) -> Bool {
+        guard end + 1 < chars.count, ".)".contains(chars[end]), chars[end + 1] == " ",
+            end - start <= 2, chars[start..<end].allSatisfy(\.isASCIIDigit)
+        else { return false }
+        var index = start
+        while index > 0, chars[index - 1] != "\n" {
+            guard chars[index - 1] == " " || chars[index - 1] == "\t" || chars[index - 1] == "*" else { return false }
+            index -= 1
+        }
+        return true
     }
 
     /// When the number at `numberStart..<numberEnd` is the denominator of a `\frac{…}{…}` that ends right
