@@ -6,7 +6,7 @@ import Foundation
 /// and spaces removed, `\dfrac`/`\tfrac` spelled `\frac`, `\text{…}` unwrapped, units after numbers,
 /// degree signs and currency dropped). Then, in order:
 /// 1. identical, or equal ignoring case → equal; one empty and the other not → not equal;
-/// 2. `x = 3` (a short variable on the left) is compared as `3`;
+/// 2. `x = 3` (a short variable on the left) is compared as `3`; `x = 3` and `y = 3` differ;
 /// 3. choice letters: `(C)` and `C` are equal;
 /// 4. tuples and intervals `(…)`, `[…]`, `(…]`, `[…)`: same brackets, same length, element-wise equal;
 ///    sets `\{…\}` and bare lists `1, 2`: equal as multisets;
@@ -43,9 +43,10 @@ public struct MathEquivalence: AnswerEquivalence {
         if x == y || x.lowercased() == y.lowercased() { return true }
         if x.isEmpty || y.isEmpty { return false }
 
-        let xs = Self.strippingAssignment(x)
-        let ys = Self.strippingAssignment(y)
-        if xs != x || ys != y { return equalNormalized(xs, ys, depth: depth + 1) }
+        let (xName, xs) = Self.splitAssignment(x)
+        let (yName, ys) = Self.splitAssignment(y)
+        if let xName, let yName, xName != yName { return false }
+        if xName != nil || yName != nil { return equalNormalized(xs, ys, depth: depth + 1) }
 
         if let p = Self.choiceLabel(x), let q = Self.choiceLabel(y) { return p == q }
 
@@ -78,17 +79,18 @@ public struct MathEquivalence: AnswerEquivalence {
         return close(a, b / 100) || close(a, b * 100) || close(b, a / 100) || close(b, a * 100)
     }
 
-    /// `x=3` → `3` when the left side is a short variable name (at most two characters, e.g. `x`,
-    /// `y`, `x_1` after `{}` removal is `x_1`, or a Greek-letter command); anything else unchanged.
-    static func strippingAssignment(_ text: String) -> String {
+    /// `x=3` → (`x`, `3`) when the left side is a short variable name (a letter and at most two more
+    /// letters, digits or `_`, braces ignored, e.g. `x`, `y`, `x_1`) or a Greek-letter command; else
+    /// (`nil`, text).
+    static func splitAssignment(_ text: String) -> (String?, String) {
         let parts = text.split(separator: "=", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return text }
+        guard parts.count == 2 else { return (nil, text) }
         let left = parts[0].replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")
         let shortName = left.count <= 3 && left.first?.isASCIILetter == true
             && left.allSatisfy({ $0.isASCIILetter || $0.isASCIIDigit || $0 == "_" })
         let greek = left.hasPrefix("\\") && left.dropFirst().allSatisfy(\.isASCIILetter) && left.count <= 8
-        guard shortName || greek, !parts[1].isEmpty else { return text }
-        return String(parts[1])
+        guard shortName || greek, !parts[1].isEmpty else { return (nil, text) }
+        return (left, String(parts[1]))
     }
 
     /// `A`, `(A)`, `A)`, `(a)` as an upper-case letter; `nil` for anything else.

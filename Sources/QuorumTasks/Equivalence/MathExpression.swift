@@ -22,7 +22,7 @@ indirect enum MathExpression: Hashable, Sendable {
 
     /// How the text is written.
     enum Syntax: Sendable {
-        /// LaTeX as models write it: `\frac`, `\sqrt`, `\pi`, `^`, implicit multiplication (`2x`, `3\pi`),
+        /// LaTeX as models write it: `\frac`, `\sqrt`, `\pi`, `^` (and `**`), implicit multiplication (`2x`, `3\pi`),
         /// `2\frac{1}{2}` read as the mixed number 2½, `%` as ÷100, single-letter variables.
         case latex
         /// Python expression syntax as the reference's `parse_expr` reads it: `+ - * / **`, parentheses,
@@ -51,7 +51,8 @@ indirect enum MathExpression: Hashable, Sendable {
         }
     }
 
-    /// The value with `assignment` giving each variable's value (missing variables are NaN).
+    /// The value with `assignment` giving each variable's value (missing variables are NaN; so is a
+    /// division by zero, so that `1/0` and `2/0` are not equal as two infinities).
     func evaluate(_ assignment: [String: Double] = [:]) -> Double {
         switch self {
         case .number(let value): return value
@@ -60,7 +61,9 @@ indirect enum MathExpression: Hashable, Sendable {
         case .add(let a, let b): return a.evaluate(assignment) + b.evaluate(assignment)
         case .subtract(let a, let b): return a.evaluate(assignment) - b.evaluate(assignment)
         case .multiply(let a, let b): return a.evaluate(assignment) * b.evaluate(assignment)
-        case .divide(let a, let b): return a.evaluate(assignment) / b.evaluate(assignment)
+        case .divide(let a, let b):
+            let denominator = b.evaluate(assignment)
+            return denominator == 0 ? .nan : a.evaluate(assignment) / denominator
         case .power(let a, let b): return Foundation.pow(a.evaluate(assignment), b.evaluate(assignment))
         case .root(let a, let degree):
             let x = a.evaluate(assignment)
@@ -185,7 +188,7 @@ extension MathExpression {
             var leftIsIntegerLiteral = lastWasIntegerLiteral
             while true {
                 skipSpaces()
-                if syntax == .python, peek("**") { return left }
+                if peek("**") { return left }
                 if current == "*" {
                     index += 1
                     guard let right = parseUnary() else { return nil }
@@ -249,7 +252,7 @@ extension MathExpression {
                 lastWasIntegerLiteral = false
                 return .power(base, exponent)
             }
-            if syntax == .python, peek("**") {
+            if peek("**") {
                 index += 2
                 guard let exponent = parseUnary() else { return nil }
                 lastWasIntegerLiteral = false
