@@ -117,6 +117,10 @@ enum MathText {
 
     /// Spelling-level LaTeX rewrites that never change meaning.
     static func replaceLaTeXSpelling(_ text: String) -> String {
+        // Fast path: most answers are plain numbers, with none of the characters the table rewrites.
+        guard text.unicodeScalars.contains(where: { $0.value > 0x7F || latexTriggers.contains($0) }) else {
+            return text
+        }
         var s = text
         let replacements: [(String, String)] = [
             ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\cfrac", "\\frac"),
@@ -136,6 +140,9 @@ enum MathText {
         s = removeSizingCommands(s)
         return s
     }
+
+    /// The ASCII characters that start an entry of the rewrite table of ``replaceLaTeXSpelling(_:)``.
+    private static let latexTriggers: Set<Unicode.Scalar> = ["\\", "$", "^", "{", "~"]
 
     /// Removes `\left`, `\right` (with a following `.` null delimiter) and `\big`-style sizing commands.
     static func removeSizingCommands(_ text: String) -> String {
