@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "QuorumCore", targets: ["QuorumCore"]),
         .library(name: "QuorumTasks", targets: ["QuorumTasks"]),
+        .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
     dependencies: [
@@ -26,6 +27,8 @@ let package = Package(
         .target(name: "QuorumCore", swiftSettings: strict),
         // Task-set loaders, answer extraction and answer equivalence.
         .target(name: "QuorumTasks", dependencies: ["QuorumCore"], swiftSettings: strict),
+        // The embedded GGUF engine: file reader, tokenizers, forward pass.
+        .target(name: "QuorumEngine", dependencies: ["QuorumCore"], swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
@@ -37,5 +40,6 @@ let package = Package(
         .testTarget(
             name: "QuorumTasksTests", dependencies: ["QuorumTasks"], resources: [.copy("Resources")],
             swiftSettings: strict),
+        .testTarget(name: "QuorumEngineTests", dependencies: ["QuorumEngine"], swiftSettings: strict),
     ]
 )

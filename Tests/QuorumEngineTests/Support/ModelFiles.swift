@@ -1,0 +1,17 @@
+import Foundation
+
+/// Where the tests find the real embedded models (pulled by `make test` into the Quorum cache).
+enum ModelFiles {
+    /// `$QUORUM_HOME` or `~/.cache/quorum`.
+    static var home: String {
+        if let h = ProcessInfo.processInfo.environment["QUORUM_HOME"], !h.isEmpty { return h }
+        return NSHomeDirectory() + "/.cache/quorum"
+    }
+
+    /// The path of a pulled model; tests that need it fail loudly (never pass silently) when it is absent.
+    static func path(_ name: String) -> String { home + "/models/\(name).gguf" }
+
+    static func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path(name)) }
+
+    static let missingMessage = "model file missing: run `make test` (it pulls the models) or `quorum models pull NAME`"
+}
