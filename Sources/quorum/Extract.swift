@@ -47,7 +47,7 @@ struct Extract: ParsableCommand {
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: file))
             } catch {
-                throw ExtractCommandFailure.reported([.unreadable(path: file, reason: error.localizedDescription)])
+                throw ExtractInputError.unreadable(path: file, reason: error.localizedDescription)
             }
         }
         let defaultChoices = try Self.parseChoiceOptions(choices)
@@ -96,7 +96,7 @@ struct Extract: ParsableCommand {
             output.append(patched)
             output.append(UInt8(ascii: "\n"))
         }
-        if !failures.isEmpty { throw ExtractCommandFailure.reported(failures) }
+        if !failures.isEmpty { throw ExtractInputError.rejected(failures) }
         FileHandle.standardOutput.write(output)
         FileHandle.standardError.write(Data("\(found + none) records: \(found) answers, \(none) without an answer\n".utf8))
     }
@@ -117,7 +117,7 @@ struct Extract: ParsableCommand {
                 }
             }
             guard let label = positionalLabel(position) else {
-                throw ExtractCommandFailure.reported([.badChoiceOption("more than 26 options")])
+                throw ExtractInputError.badChoiceOption("more than 26 options")
             }
             return Choice(label: label, text: value)
         }
@@ -181,20 +181,6 @@ enum AnswerKindArgument: String, ExpressibleByArgument, CaseIterable {
         case .math: .math
         case .choice: .choice
         case .text: .text
-        }
-    }
-}
-
-/// Input problems already reported line by line: print each one, then exit with status 1.
-enum ExtractCommandFailure: Error, CustomStringConvertible {
-    case reported([ExtractInputError])
-
-    var description: String {
-        switch self {
-        case .reported(let failures):
-            let lines = failures.map(\.description)
-            let summary = failures.count == 1 ? "1 record could not be used" : "\(failures.count) records could not be used"
-            return (lines + ["\(summary); nothing was written"]).joined(separator: "\n")
         }
     }
 }

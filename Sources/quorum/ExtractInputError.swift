@@ -14,6 +14,8 @@ enum ExtractInputError: Error, CustomStringConvertible {
     case badChoices(SourceLocation, reason: String)
     /// A `--choices` value could not be used.
     case badChoiceOption(String)
+    /// Every record that could not be used, reported together (nothing was written).
+    case rejected([ExtractInputError])
 
     var description: String {
         switch self {
@@ -23,6 +25,12 @@ enum ExtractInputError: Error, CustomStringConvertible {
         case .textNotString(let location): "\(location): \"text\" is not a string"
         case .badChoices(let location, let reason): "\(location): \"choices\": \(reason)"
         case .badChoiceOption(let reason): "--choices: \(reason)"
+        case .rejected(let failures):
+            (failures.map(\.description) + [
+                failures.count == 1
+                    ? "1 record could not be used; nothing was written"
+                    : "\(failures.count) records could not be used; nothing was written"
+            ]).joined(separator: "\n")
         }
     }
 }

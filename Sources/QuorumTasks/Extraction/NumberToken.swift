@@ -17,8 +17,6 @@ struct NumberToken: Hashable {
     var exponent: Int?
     /// Whether a `%` follows the number.
     var percent: Bool
-    /// Whether thousands separators were read.
-    var hadSeparators: Bool
 
     var hasExponent: Bool { exponent != nil }
 
@@ -65,7 +63,6 @@ struct NumberToken: Hashable {
             index += 1
         }
         var integer = ""
-        var separators = false
         while index < chars.count, chars[index].isASCIIDigit {
             integer.append(chars[index])
             index += 1
@@ -84,7 +81,6 @@ struct NumberToken: Hashable {
             if !groups.isEmpty {
                 integer += groups
                 index = probe
-                separators = true
             }
         }
         var fraction = ""
@@ -122,6 +118,6 @@ struct NumberToken: Hashable {
         }
         return NumberToken(
             start: from, end: index, negative: negative, integerDigits: integer, fractionDigits: fraction,
-            exponent: exponent, percent: percent, hadSeparators: separators)
+            exponent: exponent, percent: percent)
     }
 }
