@@ -16,21 +16,21 @@ import Testing
         (["8", "8.0018"], "false", 1),
     ])
     func printsTheVerdictAndExitsWithIt(arguments: [String], output: String, status: Int32) throws {
-        let result = try QuorumProcess.run(["equal"] + arguments)
+        let result = try ExtractionCLIRunner.run(["equal"] + arguments)
         #expect(result.stdout == output + "\n")
         #expect(result.status == status)
     }
 
     @Test func rejectsUnknownModesAndKinds() throws {
-        let mode = try QuorumProcess.run(["equal", "--mode", "fuzzy", "1", "1"])
+        let mode = try ExtractionCLIRunner.run(["equal", "--mode", "fuzzy", "1", "1"])
         #expect(mode.status == 64)
         #expect(mode.stderr.contains("fuzzy"))
-        let missing = try QuorumProcess.run(["equal", "1"])
+        let missing = try ExtractionCLIRunner.run(["equal", "1"])
         #expect(missing.status == 64)
     }
 
     @Test func helpIsExactlyThis() throws {
-        let help = try QuorumProcess.run(["equal", "--help"])
+        let help = try ExtractionCLIRunner.run(["equal", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout == Self.help)
     }

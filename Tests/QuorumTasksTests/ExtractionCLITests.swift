@@ -3,7 +3,7 @@ import Testing
 
 /// Runs the built `quorum` executable: `swift build --build-tests` (and so `make test`) builds it next to
 /// the test bundle.
-enum QuorumProcess {
+enum ExtractionCLIRunner {
     struct Result {
         var status: Int32
         var stdout: String
@@ -56,7 +56,7 @@ enum QuorumProcess {
             {"text": "Tom has 3 apples, buys 5: 3 + 5 = 8. The answer is 8.\\n\\nQ: A bat costs $1.10."}
 
             """
-        let result = try QuorumProcess.run(["extract", "--kind", "math"], stdin: input)
+        let result = try ExtractionCLIRunner.run(["extract", "--kind", "math"], stdin: input)
         #expect(result.status == 0)
         #expect(
             result.stdout == """
@@ -80,7 +80,7 @@ enum QuorumProcess {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-extract-\(UUID()).jsonl")
         try Data(input.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try QuorumProcess.run(["extract", "--kind", "choice", file.path, "--with-rule", "--choices", "dog", "cat"])
+        let result = try ExtractionCLIRunner.run(["extract", "--kind", "choice", file.path, "--with-rule", "--choices", "dog", "cat"])
         #expect(result.status == 0, "\(result.stderr)")
         let answers = result.stdout.split(separator: "\n").map { line in
             (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? [:]
@@ -95,7 +95,7 @@ enum QuorumProcess {
 
     @Test func reportsEveryBadLineAndWritesNothing() throws {
         let input = "{\"text\": \"7\"}\n{\"text\": \"x\"\n[1, 2]\n{\"id\": 3}\n{\"text\": 5}\n{\"text\": \"a\", \"choices\": 3}\n{\"text\": \"trunc"
-        let result = try QuorumProcess.run(["extract", "--kind", "choice"], stdin: input)
+        let result = try ExtractionCLIRunner.run(["extract", "--kind", "choice"], stdin: input)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         for expected in [
@@ -109,27 +109,27 @@ enum QuorumProcess {
     }
 
     @Test func invalidUTF8AndMissingFilesAreErrors() throws {
-        let missing = try QuorumProcess.run(["extract", "--kind", "math", "/nonexistent/paths.jsonl"])
+        let missing = try ExtractionCLIRunner.run(["extract", "--kind", "math", "/nonexistent/paths.jsonl"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("/nonexistent/paths.jsonl: cannot read"))
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-utf8-\(UUID()).jsonl")
         try Data([0x7B, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D, 0x0A]).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let bad = try QuorumProcess.run(["extract", "--kind", "math", file.path])
+        let bad = try ExtractionCLIRunner.run(["extract", "--kind", "math", file.path])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("\(file.path):1: invalid UTF-8"))
     }
 
     @Test func optionsAreValidated() throws {
-        let wrongKind = try QuorumProcess.run(["extract", "--kind", "code"])
+        let wrongKind = try ExtractionCLIRunner.run(["extract", "--kind", "code"])
         #expect(wrongKind.status == 64)
-        let stray = try QuorumProcess.run(["extract", "--kind", "math", "--choices", "x"])
+        let stray = try ExtractionCLIRunner.run(["extract", "--kind", "math", "--choices", "x"])
         #expect(stray.status == 64)
         #expect(stray.stderr.contains("--choices applies to --kind choice only"))
     }
 
     @Test func helpIsExactlyThis() throws {
-        let help = try QuorumProcess.run(["extract", "--help"])
+        let help = try ExtractionCLIRunner.run(["extract", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout == Self.help)
     }

@@ -71,7 +71,7 @@ import Testing
     /// Random strings of the characters that matter to the scanners (braces, backslashes, dollars, digits,
     /// markers) never crash an extractor or an equivalence, and equivalence stays symmetric on them.
     @Test func randomTextNeverCrashes() {
-        var generator = SplitMix64(seed: 20_251_129)
+        var generator = ExtractionFuzzGenerator(seed: 20_251_129)
         let pieces = [
             "\\boxed{", "{", "}", "\\frac", "\\", "$", "$$", "**", "(", ")", "[", "]", "1", "0", "9", ",", ".", "-", "/",
             "%", "=", " ", "\n", "answer is ", "Answer: ", "####", "final answer is", "a ", "A", "(B)", "B)", "e", "x",
@@ -97,8 +97,8 @@ import Testing
     }
 }
 
-/// A small seeded generator (SplitMix64) so the random test is the same on every run.
-struct SplitMix64: RandomNumberGenerator {
+/// A small seeded generator (ExtractionFuzzGenerator) so the random test is the same on every run.
+struct ExtractionFuzzGenerator: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
