@@ -41,7 +41,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
         // Depends on `quorum` so that the CLI tests find the built binary next to the test bundle.
-        .testTarget(name: "QuorumTasksTests", dependencies: ["QuorumTasks", "quorum"], swiftSettings: strict),
+        .testTarget(
+            name: "QuorumTasksTests", dependencies: ["QuorumTasks", "quorum"], resources: [.copy("Resources")],
+            swiftSettings: strict),
         .testTarget(name: "QuorumEngineTests", dependencies: ["QuorumEngine"], swiftSettings: strict),
     ]
 )
