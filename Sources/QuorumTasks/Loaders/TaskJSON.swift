@@ -170,7 +170,3 @@ enum GoldNumber {
         return result
     }
 }
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
-}
