@@ -7,7 +7,7 @@ struct Quorum: AsyncParsableCommand {
         commandName: "quorum",
         abstract: "Sample many reasoning paths, select an answer with a calibrated confidence, evaluate.",
         version: QuorumVersion.string,
-        subcommands: [Demo.self, Tokenize.self, Models.self]
+        subcommands: [Tasks.self, Extract.self, Equal.self, Tokenize.self, Models.self, Demo.self]
     )
 }
 
