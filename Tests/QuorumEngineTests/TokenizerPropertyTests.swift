@@ -18,7 +18,22 @@ import Testing
 
     static func randomText(_ rng: inout SplitMix64) -> String {
         let count = Int(rng.next() % 24)
-        return (0..<count).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+        if rng.next() % 2 == 0 {
+            return (0..<count).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+        }
+        // Any scalar at all: ASCII, Latin-1, the BMP (unassigned and private-use included) and the astral planes.
+        var scalars = String.UnicodeScalarView()
+        for _ in 0..<count {
+            let range: ClosedRange<UInt32> = switch rng.next() % 4 {
+                case 0: 0...0x7F
+                case 1: 0x80...0x7FF
+                case 2: 0x800...0xFFFF
+                default: 0x10000...0x10FFFF
+            }
+            let v = range.lowerBound + UInt32(rng.next() % UInt64(range.count))
+            if let s = Unicode.Scalar(v) { scalars.append(s) }  // surrogates are not scalars
+        }
+        return String(scalars)
     }
 
     @Test(arguments: RealTokenizers.names)
