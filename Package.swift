@@ -26,8 +26,11 @@ let package = Package(
     targets: [
         // Value types shared by every stage; depends on nothing but Foundation.
         .target(name: "QuorumCore", swiftSettings: strict),
+        // The system zlib, for reading gzipped task sets (HumanEval.jsonl.gz); Foundation on Linux has no
+        // public decompression API. Headers from zlib1g-dev (Debian) or the macOS SDK.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Task-set loaders, answer extraction and answer equivalence.
-        .target(name: "QuorumTasks", dependencies: ["QuorumCore"], swiftSettings: strict),
+        .target(name: "QuorumTasks", dependencies: ["QuorumCore", "CZlib"], swiftSettings: strict),
         // The decode layer: the LanguageModel protocol, next-token distributions, sampling, generation.
         .target(name: "QuorumDecode", dependencies: ["QuorumCore"], swiftSettings: strict),
         // The engine's inner loops in C with run-time CPU dispatch (not API; see its README). SwiftPM compiles
@@ -49,8 +52,14 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
         .testTarget(name: "QuorumDecodeTests", dependencies: ["QuorumDecode"], swiftSettings: strict),
+        // Depends on `quorum` so that the CLI tests find the built binary next to the test bundle.
+        .testTarget(
+            name: "QuorumTasksTests", dependencies: ["QuorumTasks", "quorum"], resources: [.copy("Resources")],
+            swiftSettings: strict),
         .testTarget(
             name: "QuorumEngineTests", dependencies: ["QuorumEngine", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
+        // Runs the built `quorum` executable end to end.
+        .testTarget(name: "QuorumCLITests", dependencies: ["quorum"], swiftSettings: strict),
     ]
 )

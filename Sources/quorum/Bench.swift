@@ -35,7 +35,7 @@ struct Bench: AsyncParsableCommand {
         let model = try engine.loadEngine()
         var rng = SeededGenerator(seed: 1)
         let tokens = (0..<max(prompt, generate)).map { _ in Int(rng.next() % UInt64(model.vocabularySize)) }
-        print("model \(engine.modelPath)")
+        print("model \(try engine.modelOptions.resolvedPath())")
         print("architecture \(model.config.architecture.rawValue), kernels \(model.instructionSet), threads \(engine.threads ?? ProcessInfo.processInfo.activeProcessorCount)")
         if prompt > 0 {
             let rates = try await measure {

@@ -4,11 +4,7 @@ import QuorumEngine
 
 /// `--model NAME|FILE.gguf` and `--threads`, shared by the commands that run the embedded engine.
 struct EngineOptions: ParsableArguments {
-    @Option(
-        help: ArgumentHelp(
-            "A model name (looked up as $QUORUM_HOME/models/NAME.gguf; QUORUM_HOME defaults to ~/.cache/quorum) or the path of a .gguf file.",
-            valueName: "name|file.gguf"))
-    var model: String = "smollm2-135m"
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(help: "Threads for the forward pass (default: the number of available cores).")
     var threads: Int?
@@ -17,25 +13,35 @@ struct EngineOptions: ParsableArguments {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
     }
 
-    /// The model file: a path as given when it names a .gguf file or contains a slash, else the cached
-    /// model of that name.
-    var modelPath: String {
-        if model.hasSuffix(".gguf") || model.contains("/") { return model }
-        let home = ProcessInfo.processInfo.environment["QUORUM_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? NSHomeDirectory() + "/.cache/quorum"
-        return home + "/models/\(model).gguf"
+    /// Loads the model and its tokenizer; a missing or unknown model gives ModelStore's clear error.
+    func loadEngine() throws -> EngineModel {
+        try EngineModel(path: modelOptions.resolvedPath(), threads: threads)
+    }
+}
+
+/// A prompt given either as text (`--prompt`) or as token ids (`--prompt-tokens`).
+struct PromptOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The prompt text; control tokens spelled in it (such as <|im_start|>) become single tokens.", valueName: "text"))
+    var prompt: String?
+
+    @Option(help: ArgumentHelp("The prompt as comma-separated token ids.", valueName: "ids"))
+    var promptTokens: TokenList?
+
+    func validate() throws {
+        if (prompt == nil) == (promptTokens == nil) {
+            throw ValidationError("give the prompt with --prompt or with --prompt-tokens (one of them)")
+        }
+        if prompt == "" { throw ValidationError("--prompt is empty") }
     }
 
-    /// Loads the engine, with a clear error when the file is missing.
-    func loadEngine() throws -> EngineModel {
-        let path = modelPath
-        guard FileManager.default.fileExists(atPath: path) else {
-            if model.hasSuffix(".gguf") || model.contains("/") {
-                throw CommandError("model file not found: \(path)")
-            }
-            throw CommandError("model '\(model)' is not in the cache (\(path)); fetch it with `quorum models pull \(model)`")
-        }
-        return try EngineModel(path: path, threads: threads)
+    /// The prompt's token ids.
+    func tokens(for model: EngineModel) throws -> [Int] {
+        if let promptTokens { return promptTokens.ids }
+        guard let text = model.text else { throw CommandError("--prompt needs the model's tokenizer") }
+        let ids = try text.encode(prompt ?? "")
+        guard !ids.isEmpty else { throw CommandError("the prompt gives no tokens") }
+        return ids
     }
 }
 

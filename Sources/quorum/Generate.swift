@@ -8,7 +8,7 @@ struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate completions with the embedded engine, reporting every token's raw log-probability.",
         discussion: """
-            The prompt is given as token ids. Every step records the chosen token's log-probability under the \
+            The prompt is given as text (--prompt) or as token ids (--prompt-tokens). Every step records the chosen token's log-probability under the \
             model (before temperature and truncation), the entropy of the full next-token distribution and, \
             with --top-logprobs, the most likely alternatives. --force-tokens feeds the given tokens instead \
             of choosing them (teacher forcing) and still reports every step.
@@ -16,8 +16,7 @@ struct Generate: AsyncParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
-    @Option(help: ArgumentHelp("The prompt as comma-separated token ids.", valueName: "ids"))
-    var promptTokens: TokenList
+    @OptionGroup var promptOptions: PromptOptions
 
     @Option(help: ArgumentHelp("Tokens to feed instead of choosing, one per step, before choosing resumes.", valueName: "ids"))
     var forceTokens: TokenList?
@@ -49,6 +48,9 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "Record this many most likely alternatives at every step.")
     var topLogprobs = 0
 
+    @Option(help: ArgumentHelp("Stop a completion at this text, which is cut off (repeatable).", valueName: "text"))
+    var stop: [String] = []
+
     @Flag(help: "Keep generating after an end-of-generation token.")
     var ignoreEos = false
 
@@ -62,24 +64,26 @@ struct Generate: AsyncParsableCommand {
         if samples < 1 { throw ValidationError("--samples must be at least 1, not \(samples)") }
         if maxTokens < 0 { throw ValidationError("--max-tokens must be at least 0, not \(maxTokens)") }
         if topLogprobs < 0 { throw ValidationError("--top-logprobs must be at least 0, not \(topLogprobs)") }
-        do { try request.validate() } catch { throw ValidationError(error.description) }
+        if stop.contains("") { throw ValidationError("--stop is empty") }
+        do { try request(prompt: [0]).validate() } catch { throw ValidationError(error.description) }
     }
 
-    var request: GenerationRequest {
+    func request(prompt: [Int]) -> GenerationRequest {
         GenerationRequest(
-            prompt: promptTokens.ids, samples: samples,
+            prompt: prompt, samples: samples,
             sampling: SamplingParameters(
                 temperature: greedy ? 0 : temperature ?? 1, topK: topK, topP: topP, minP: minP, seed: seed),
-            maxTokens: maxTokens, stopAtEndOfGeneration: !ignoreEos, topLogprobs: topLogprobs,
+            maxTokens: maxTokens, stop: stop, stopAtEndOfGeneration: !ignoreEos, topLogprobs: topLogprobs,
             forcedTokens: forceTokens?.ids ?? [])
     }
 
     func run() async throws {
         let model = try engine.loadEngine()
-        let generations = try await model.generate(request)
+        let prompt = try promptOptions.tokens(for: model)
+        let generations = try await model.generate(request(prompt: prompt))
         if json {
             for g in generations {
-                print(GenerationRecord(promptTokens: promptTokens.ids, generation: g, seed: seed).json)
+                print(GenerationRecord(promptTokens: prompt, generation: g, seed: seed).json)
             }
         } else {
             for g in generations {

@@ -10,8 +10,7 @@ struct Logits: AsyncParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
-    @Option(help: ArgumentHelp("The prompt as comma-separated token ids.", valueName: "ids"))
-    var promptTokens: TokenList
+    @OptionGroup var promptOptions: PromptOptions
 
     @Option(help: ArgumentHelp("The file to write.", valueName: "file"))
     var out: String
@@ -19,7 +18,7 @@ struct Logits: AsyncParsableCommand {
     func run() async throws {
         let model = try engine.loadEngine()
         let sequence = await model.makeSequence()
-        let d = try await model.prefill(sequence, tokens: promptTokens.ids, distributions: 1)[0]
+        let d = try await model.prefill(sequence, tokens: promptOptions.tokens(for: model), distributions: 1)[0]
         var data = Data(capacity: 4 * d.logits.count)
         for l in d.logits { withUnsafeBytes(of: l.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         try data.write(to: URL(fileURLWithPath: out))

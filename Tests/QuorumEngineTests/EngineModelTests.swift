@@ -21,7 +21,7 @@ import Testing
         let reference = tiny.referenceLogits(Self.tokens)
         #expect(reference.allSatisfy { row in row.allSatisfy(\.isFinite) })
         for (threads, portable) in [(1, true), (1, false), (2, false)] {
-            let engine = try EngineModel(path: path, threads: threads, portableKernels: portable)
+            let engine = try EngineModel(path: path, threads: threads, portableKernels: portable, loadTokenizer: false)
             #expect(engine.config.architecture.rawValue == architecture)
             #expect(engine.config.ropeStyle == (architecture == "qwen2" ? .neox : .normal))
             let s = await engine.makeSequence()
@@ -38,7 +38,7 @@ import Testing
         let tiny = TinyModel(architecture: "qwen2", tied: false, seed: 5)
         let path = try tiny.write()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let engine = try EngineModel(path: path)
+        let engine = try EngineModel(path: path, loadTokenizer: false)
         let prompts = [[1, 2, 3], [4, 5], [6, 7, 8, 9, 10]]
         let next = [11, 12, 13]
         var batched: [SequenceID] = []
@@ -64,7 +64,7 @@ import Testing
         let tiny = TinyModel(architecture: "llama", tied: true, seed: 8)
         let path = try tiny.write()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let engine = try EngineModel(path: path)
+        let engine = try EngineModel(path: path, loadTokenizer: false)
         let a = await engine.makeSequence()
         _ = try await engine.prefill(a, tokens: [3, 4, 5], distributions: 0)
         let b = try await engine.fork(a)
@@ -87,8 +87,8 @@ import Testing
         let tiny = TinyModel(architecture: "qwen2", tied: true, seed: 2)
         let path = try tiny.write()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let whole = try EngineModel(path: path)
-        let split = try EngineModel(path: path, maxRowsPerPass: 3)
+        let whole = try EngineModel(path: path, loadTokenizer: false)
+        let split = try EngineModel(path: path, loadTokenizer: false, maxRowsPerPass: 3)
         let s1 = await whole.makeSequence(), s2 = await split.makeSequence()
         let a = try await whole.prefill(s1, tokens: Self.tokens, distributions: 5)
         let b = try await split.prefill(s2, tokens: Self.tokens, distributions: 5)
@@ -100,7 +100,7 @@ import Testing
         let tiny = TinyModel(architecture: "llama", tied: true, seed: 3)
         let path = try tiny.write()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let engine = try EngineModel(path: path)
+        let engine = try EngineModel(path: path, loadTokenizer: false)
         let s = await engine.makeSequence()
         await #expect(throws: DecodeError.tokenOutOfRange(token: 40, vocabularySize: 40)) {
             try await engine.prefill(s, tokens: [1, 40], distributions: 1)
@@ -123,7 +123,7 @@ import Testing
         let tiny = TinyModel(architecture: "qwen2", tied: false, seed: 4)
         let path = try tiny.write()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let engine = try EngineModel(path: path)
+        let engine = try EngineModel(path: path, loadTokenizer: false)
         let request = GenerationRequest(
             prompt: [1, 2, 3], samples: 3, sampling: SamplingParameters(temperature: 1, topP: 0.9, seed: 17), maxTokens: 20,
             stopAtEndOfGeneration: false, topLogprobs: 2)

@@ -70,17 +70,23 @@ import Testing
         }
     }
 
-    /// Free-running greedy decoding reproduces llama.cpp's tokens up to its first near-tie.
-    @Test(arguments: models) func greedyTokensMatchUpToFirstNearTie(model: String) async throws {
+    /// Free-running greedy decoding from the prompt text reproduces llama.cpp's tokens and text up to its
+    /// first near-tie (the prompt is tokenised by the model's own tokenizer).
+    @Test(arguments: models) func greedyTextMatchesUpToFirstNearTie(model: String) async throws {
         let engine = try Self.engine(model)
+        let text = try #require(engine.text)
         let reference = try EngineReference.load(model)
         for prompt in reference.prompts {
+            let ids = try text.encode(prompt.prompt)
+            #expect(ids == prompt.promptIds, "\(prompt.name): tokenisation")
             let nearTie = prompt.steps.firstIndex { $0.margin < 0.1 } ?? prompt.steps.count
             let g = try await engine.generate(
-                GenerationRequest(prompt: prompt.promptIds, maxTokens: nearTie + 1, stopAtEndOfGeneration: false))[0]
-            #expect(
-                Array(g.tokens.prefix(nearTie)) == Array(prompt.generatedIds.prefix(nearTie)),
-                "\(prompt.name): first near-tie at step \(nearTie)")
+                GenerationRequest(prompt: ids, maxTokens: nearTie, stopAtEndOfGeneration: false))[0]
+            #expect(g.tokens == Array(prompt.generatedIds.prefix(nearTie)), "\(prompt.name): first near-tie at step \(nearTie)")
+            // The text of those tokens is the start of llama.cpp's generated text, byte for byte.
+            let ours = g.tokens.flatMap { text.bytes(of: $0) }
+            #expect(prompt.generatedBytes.starts(with: ours), "\(prompt.name): text")
+            #expect(g.text == String(decoding: ours, as: UTF8.self))
         }
     }
 }

@@ -9,7 +9,7 @@ import Testing
         let path = try b.write(name: "config")
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
-            _ = try EngineModel(path: path)
+            _ = try EngineModel(path: path, loadTokenizer: false)
             return nil
         } catch {
             return error
@@ -54,6 +54,15 @@ import Testing
         if case .unsupportedArchitecture(_, "llama", let reason) = yarn { #expect(reason.contains("yarn")) } else { Issue.record("yarn") }
     }
 
+    /// Loading the tokenizer is the default; a file without one is refused unless asked to run on ids only.
+    @Test func aModelWithoutTokenizerNeedsLoadTokenizerFalse() throws {
+        let path = try TinyModel(architecture: "llama", tied: true, seed: 1).write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: GGUFError.self) { try EngineModel(path: path) }
+        let ids = try EngineModel(path: path, loadTokenizer: false)
+        #expect(ids.text == nil && ids.tokenizer == nil)
+    }
+
     private func missingPath(_ e: GGUFError?) -> String {
         if case .missingTensor(let path, _) = e { return path }
         return ""
@@ -74,12 +83,16 @@ import Testing
         #expect(qwen.ropeFreqBase == 1_000_000)
     }
 
+    /// The tokenizer's end-of-generation set (llama.cpp's): `<|endoftext|>` and `<|im_end|>` for both.
     @Test func realModelsEndOfGenerationTokens() throws {
         try #require(ModelFiles.exists("smollm2-135m"), Comment(rawValue: ModelFiles.missingMessage))
         try #require(ModelFiles.exists("qwen2.5-coder-0.5b"), Comment(rawValue: ModelFiles.missingMessage))
-        let smol = try GGUFFile(path: ModelFiles.path("smollm2-135m"))
-        #expect(EngineModel.endOfGenerationTokens(in: smol, vocabularySize: 49152) == [0, 2])
-        let qwen = try GGUFFile(path: ModelFiles.path("qwen2.5-coder-0.5b"))
-        #expect(EngineModel.endOfGenerationTokens(in: qwen, vocabularySize: 151_936) == [151_643, 151_645])
+        let smol = try EngineModel(path: ModelFiles.path("smollm2-135m"))
+        #expect(smol.endOfGenerationTokens.isSuperset(of: [0, 2]))
+        #expect(smol.text != nil)
+        let qwen = try EngineModel(path: ModelFiles.path("qwen2.5-coder-0.5b"))
+        #expect(qwen.endOfGenerationTokens.isSuperset(of: [151_643, 151_645]))
+        let file = try GGUFFile(path: ModelFiles.path("qwen2.5-coder-0.5b"))
+        #expect(EngineModel.metadataEndTokens(in: file, vocabularySize: 151_936) == [151_645])
     }
 }

@@ -31,58 +31,57 @@ public actor EngineModel: LanguageModel {
         let cache: KVCache
     }
 
+    /// The model's tokenizer, when it was loaded.
+    public nonisolated let tokenizer: Tokenizer?
+
     /// Loads the model at `path`.
     /// - Parameters:
     ///   - threads: threads per forward pass; default: the active processor count.
     ///   - portableKernels: use the plain-C kernels even when the CPU has AVX2 (for comparisons); default false.
-    ///   - text: the tokenizer, when one is available.
+    ///   - loadTokenizer: read the tokenizer from the file (an unsupported one is an error); default true.
+    ///     Without it the model works on token ids only, and only the metadata's EOS/EOT/EOM ids end generation.
     ///   - maxRowsPerPass: most rows per forward pass; default 256.
     public init(
-        path: String, threads: Int? = nil, portableKernels: Bool = false, text: (any TokenText)? = nil,
+        path: String, threads: Int? = nil, portableKernels: Bool = false, loadTokenizer: Bool = true,
         maxRowsPerPass: Int = 256
     ) throws(GGUFError) {
         try self.init(
-            file: GGUFFile(path: path), threads: threads, portableKernels: portableKernels, text: text,
-            maxRowsPerPass: maxRowsPerPass)
+            file: GGUFFile(path: path), threads: threads, portableKernels: portableKernels,
+            loadTokenizer: loadTokenizer, maxRowsPerPass: maxRowsPerPass)
     }
 
-    /// Runs the already opened `file`; see ``init(path:threads:portableKernels:text:maxRowsPerPass:)``.
+    /// Runs the already opened `file`; see ``init(path:threads:portableKernels:loadTokenizer:maxRowsPerPass:)``.
     public init(
-        file: GGUFFile, threads: Int? = nil, portableKernels: Bool = false, text: (any TokenText)? = nil,
+        file: GGUFFile, threads: Int? = nil, portableKernels: Bool = false, loadTokenizer: Bool = true,
         maxRowsPerPass: Int = 256
     ) throws(GGUFError) {
         let config = try ModelConfig(file: file)
         let kernels = Kernels(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, portable: portableKernels)
         let weights = try ModelWeights(file: file, config: config, kernels: kernels)
+        let tokenizer = loadTokenizer ? try Tokenizer(gguf: file) : nil
+        if let tokenizer, tokenizer.vocabularySize != config.vocabularySize {
+            throw .invalidMetadata(
+                path: file.path, key: "tokenizer.ggml.tokens",
+                reason: "\(tokenizer.vocabularySize) tokens, but token_embd.weight has \(config.vocabularySize) rows")
+        }
         transformer = Transformer(config: config, weights: weights, kernels: kernels)
         scratch = ForwardScratch(config: config, kernels: kernels)
         self.config = config
         name = URL(fileURLWithPath: file.path).deletingPathExtension().lastPathComponent
         vocabularySize = config.vocabularySize
         contextLength = config.contextLength
-        endOfGenerationTokens = Self.endOfGenerationTokens(in: file, vocabularySize: config.vocabularySize)
-        self.text = text
+        self.tokenizer = tokenizer
+        text = tokenizer.map { TokenizerText(tokenizer: $0) }
+        endOfGenerationTokens = tokenizer?.endOfGenerationIDs ?? Self.metadataEndTokens(in: file, vocabularySize: config.vocabularySize)
         instructionSet = kernels.isaName
         self.maxRowsPerPass = max(1, maxRowsPerPass)
     }
 
-    /// End-of-generation ids: the metadata's EOS/EOT/EOM ids, plus control tokens whose text is a known
-    /// end marker (e.g. both `<|endoftext|>` and `<|im_end|>` in ChatML models), as llama.cpp does.
-    static func endOfGenerationTokens(in file: GGUFFile, vocabularySize: Int) -> Set<Int> {
+    /// The metadata's EOS/EOT/EOM ids (used when no tokenizer is loaded; the tokenizer knows more end tokens).
+    static func metadataEndTokens(in file: GGUFFile, vocabularySize: Int) -> Set<Int> {
         var ids = Set<Int>()
         for key in ["eos", "eot", "eom"] {
             if let id = file["tokenizer.ggml.\(key)_token_id"]?.intValue, (0..<vocabularySize).contains(id) { ids.insert(id) }
-        }
-        let markers: Set<String> = [
-            "<|endoftext|>", "<|im_end|>", "<|eot_id|>", "<|eom_id|>", "<|end_of_text|>", "<end_of_turn>", "<|end|>",
-            "<EOT>", "<|return|>", "<|call|>",
-        ]
-        if let tokens = file["tokenizer.ggml.tokens"]?.arrayValue, let types = file["tokenizer.ggml.token_type"]?.arrayValue,
-            tokens.count == types.count
-        {
-            for (i, (token, type)) in zip(tokens, types).enumerated() where i < vocabularySize {
-                if type.intValue == 3, let s = token.stringValue, markers.contains(s) { ids.insert(i) }
-            }
         }
         return ids
     }

@@ -5,14 +5,30 @@ import Foundation
 struct EngineReference: Decodable {
     struct Prompt: Decodable {
         let name: String
+        /// The exact prompt text.
+        let prompt: String
         let promptIds: [Int]
         let generatedIds: [Int]
         let finalLogitsFile: String?
         let steps: [Step]
+        /// llama.cpp's detokenised continuation (special tokens' text included), as lowercase hex.
+        let generatedTextHex: String
 
         enum CodingKeys: String, CodingKey {
-            case name, steps
+            case name, steps, prompt
             case promptIds = "prompt_ids", generatedIds = "generated_ids", finalLogitsFile = "final_logits_file"
+            case generatedTextHex = "generated_text_hex"
+        }
+
+        var generatedBytes: [UInt8] {
+            var bytes: [UInt8] = []
+            var i = generatedTextHex.startIndex
+            while i < generatedTextHex.endIndex {
+                let j = generatedTextHex.index(i, offsetBy: 2)
+                bytes.append(UInt8(generatedTextHex[i..<j], radix: 16)!)
+                i = j
+            }
+            return bytes
         }
     }
 
