@@ -15,6 +15,7 @@ public enum DecodeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The model does not provide this operation (for example an HTTP backend without per-step access).
     case unsupported(String)
 
+    /// A readable account of the failure.
     public var description: String {
         switch self {
         case .unknownSequence(let s): "unknown \(s) (never created, or already freed)"

@@ -11,6 +11,7 @@ public struct GenerationStep: Sendable, Hashable, Codable {
     /// The most likely tokens at this step, most likely first (empty unless requested).
     public var top: [TokenLogprob]
 
+    /// A step; see the properties.
     public init(token: Int, logprob: Double, entropy: Double, top: [TokenLogprob]) {
         self.token = token
         self.logprob = logprob
@@ -31,6 +32,7 @@ public struct Generation: Sendable, Hashable {
     /// context full).
     public var finish: FinishReason
 
+    /// A completion; see the properties.
     public init(index: Int, steps: [GenerationStep], text: String?, finish: FinishReason) {
         self.index = index
         self.steps = steps

@@ -20,6 +20,7 @@ public struct GenerationRequest: Sendable, Hashable {
     /// step is still recorded with the model's raw log-probabilities. Choosing resumes afterwards.
     public var forcedTokens: [Int]
 
+    /// A request; every parameter defaults as documented on its property.
     public init(
         prompt: [Int], samples: Int = 1, sampling: SamplingParameters = .greedy, maxTokens: Int = 256,
         stop: [String] = [], stopAtEndOfGeneration: Bool = true, topLogprobs: Int = 0, forcedTokens: [Int] = []

@@ -19,6 +19,7 @@ public struct SamplingParameters: Sendable, Hashable, Codable {
     /// sample is reproducible on its own, whatever else runs in the same batch. Default 0.
     public var seed: UInt64
 
+    /// Parameters with the defaults documented on each property (plain sampling at temperature 1).
     public init(temperature: Double = 1, topK: Int = 0, topP: Double = 1, minP: Double = 0, seed: UInt64 = 0) {
         self.temperature = temperature
         self.topK = topK

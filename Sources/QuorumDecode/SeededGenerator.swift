@@ -21,6 +21,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
         s3 = next()
     }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17

@@ -5,6 +5,7 @@ public struct TokenLogprob: Sendable, Hashable, Codable {
     /// ln p(token), ≤ 0; −∞ for a token the model rules out.
     public var logprob: Double
 
+    /// A token with its log-probability.
     public init(id: Int, logprob: Double) {
         self.id = id
         self.logprob = logprob

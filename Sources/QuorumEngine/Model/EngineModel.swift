@@ -9,12 +9,17 @@ import QuorumDecode
 /// forward pass (their weights are read once for all rows), and ``prefill(_:tokens:distributions:)`` feeds
 /// many tokens of one sequence per pass. The actor serialises calls; each pass uses `threads` threads.
 public actor EngineModel: LanguageModel {
+    /// The model file's name without `.gguf`.
     public nonisolated let name: String
     /// The hyper-parameters read from the file.
     public nonisolated let config: ModelConfig
+    /// Rows of the token embedding.
     public nonisolated let vocabularySize: Int
+    /// `<arch>.context_length`.
     public nonisolated let contextLength: Int
+    /// The tokenizer's end-of-generation ids, or the metadata's EOS/EOT/EOM ids without a tokenizer.
     public nonisolated let endOfGenerationTokens: Set<Int>
+    /// The tokenizer as ``TokenText``, or `nil` when it was not loaded.
     public nonisolated let text: (any TokenText)?
     /// The instruction set the kernels use (`avx2` or `portable`).
     public nonisolated let instructionSet: String
@@ -86,6 +91,7 @@ public actor EngineModel: LanguageModel {
         return ids
     }
 
+    /// A new sequence with an empty KV cache.
     public func makeSequence() -> SequenceID {
         nextID += 1
         sequences[nextID] = SequenceState(
@@ -93,6 +99,7 @@ public actor EngineModel: LanguageModel {
         return SequenceID(rawValue: nextID)
     }
 
+    /// A new sequence with a copy of `sequence`'s tokens and KV cache.
     public func fork(_ sequence: SequenceID) throws(DecodeError) -> SequenceID {
         let state = try self.state(sequence)
         nextID += 1
@@ -100,10 +107,12 @@ public actor EngineModel: LanguageModel {
         return SequenceID(rawValue: nextID)
     }
 
+    /// Drops `sequence` and its KV cache.
     public func free(_ sequence: SequenceID) {
         sequences[sequence.rawValue] = nil
     }
 
+    /// The tokens `sequence` holds.
     public func tokens(of sequence: SequenceID) throws(DecodeError) -> [Int] {
         try state(sequence).tokens
     }
@@ -111,6 +120,8 @@ public actor EngineModel: LanguageModel {
     /// Number of live sequences.
     public var sequenceCount: Int { sequences.count }
 
+    /// Feeds `tokens` in passes of up to ``maxRowsPerPass`` rows; returns the distributions after the last
+    /// `distributions` of them. Nothing changes when it throws (bad token, unknown sequence, context full).
     public func prefill(_ sequence: SequenceID, tokens: [Int], distributions: Int) throws(DecodeError) -> [NextTokenDistribution] {
         var state = try self.state(sequence)
         try check(tokens)
@@ -137,6 +148,7 @@ public actor EngineModel: LanguageModel {
         return results
     }
 
+    /// One forward pass over one row per sequence; nothing changes when it throws.
     public func step(_ rows: [StepRow]) throws(DecodeError) -> [NextTokenDistribution] {
         var seen = Set<Int>()
         var states: [SequenceState] = []

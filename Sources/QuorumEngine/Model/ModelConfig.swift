@@ -18,6 +18,7 @@ public struct ModelConfig: Sendable, Hashable {
         case neox
     }
 
+    /// `general.architecture`.
     public let architecture: Architecture
     /// Width of the residual stream (`<arch>.embedding_length`).
     public let embeddingLength: Int
@@ -41,6 +42,7 @@ public struct ModelConfig: Sendable, Hashable {
     public let ropeDimensionCount: Int
     /// Positions are multiplied by this before RoPE (1 / `<arch>.rope.scaling.factor` for linear scaling).
     public let ropePositionScale: Double
+    /// Normal for llama, NEOX for qwen2.
     public let ropeStyle: RopeStyle
     /// ε of RMSNorm (`<arch>.attention.layer_norm_rms_epsilon`; default 1e-5).
     public let rmsEpsilon: Float
