@@ -12,7 +12,8 @@ struct Bench: AsyncParsableCommand {
             tokens one at a time into a fresh, empty sequence. Tokens are drawn from the vocabulary with a \
             fixed seed. Each test runs once unmeasured (warm-up), then --repetitions times; the figure is the \
             mean ± standard deviation of tokens per second. Every decode step includes the full next-token \
-            distribution (log-sum-exp and entropy over the vocabulary).
+            distribution (log-sum-exp and entropy over the vocabulary). In brackets: tokens per second of \
+            process CPU time (all threads), a figure that other load on the machine disturbs less.
             """)
 
     @OptionGroup var engine: EngineOptions
@@ -38,39 +39,47 @@ struct Bench: AsyncParsableCommand {
         print("model \(try engine.modelOptions.resolvedPath())")
         print("architecture \(model.config.architecture.rawValue), kernels \(model.instructionSet), threads \(engine.threads ?? ProcessInfo.processInfo.activeProcessorCount)")
         if prompt > 0 {
-            let rates = try await measure {
+            let (seconds, cpu) = try await measure {
                 let s = await model.makeSequence()
                 _ = try await model.prefill(s, tokens: Array(tokens.prefix(prompt)), distributions: 1)
                 await model.free(s)
-            }.map { Double(prompt) / $0 }
-            print(Self.line("pp\(prompt)", rates))
+            }
+            print(Self.line("pp\(prompt)", seconds.map { Double(prompt) / $0 }, cpuRate: Double(prompt * repetitions) / cpu))
         }
         if generate > 0 {
-            let rates = try await measure {
+            let (seconds, cpu) = try await measure {
                 let s = await model.makeSequence()
                 for t in tokens.prefix(generate) { _ = try await model.step([StepRow(sequence: s, token: t)]) }
                 await model.free(s)
-            }.map { Double(generate) / $0 }
-            print(Self.line("tg\(generate)", rates))
+            }
+            print(Self.line("tg\(generate)", seconds.map { Double(generate) / $0 }, cpuRate: Double(generate * repetitions) / cpu))
         }
     }
 
-    /// Seconds per run: one warm-up, then `repetitions` measured runs.
-    private func measure(_ body: () async throws -> Void) async throws -> [Double] {
+    /// Wall seconds per run (one warm-up, then `repetitions` measured runs) and the process CPU seconds of
+    /// the measured runs together.
+    private func measure(_ body: () async throws -> Void) async throws -> (seconds: [Double], cpu: Double) {
         try await body()
         var seconds: [Double] = []
+        let cpuStart = Self.processCPUSeconds()
         for _ in 0..<repetitions {
             let start = DispatchTime.now().uptimeNanoseconds
             try await body()
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
-        return seconds
+        return (seconds, Self.processCPUSeconds() - cpuStart)
     }
 
-    static func line(_ test: String, _ rates: [Double]) -> String {
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    static func line(_ test: String, _ rates: [Double], cpuRate: Double) -> String {
         let mean = rates.reduce(0, +) / Double(rates.count)
         let sd = rates.count > 1
             ? (rates.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(rates.count - 1)).squareRoot() : 0
-        return "\(test): \(String(format: "%.2f ± %.2f", mean, sd)) tokens/s"
+        return "\(test): \(String(format: "%.2f ± %.2f", mean, sd)) tokens/s (\(String(format: "%.1f", cpuRate)) per CPU-second)"
     }
 }

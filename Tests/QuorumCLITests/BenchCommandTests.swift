@@ -12,7 +12,7 @@ import Testing
         for test in ["pp8", "tg4"] {
             let line = try #require(lines.first { $0.hasPrefix(test + ": ") }, "\(r.stdout)")
             let numbers = line.dropFirst(test.count + 2).split(separator: " ")
-            #expect(numbers.count == 4 && numbers[1] == "±" && numbers[3] == "tokens/s", "\(line)")
+            #expect(numbers.count == 7 && numbers[1] == "±" && numbers[3] == "tokens/s" && numbers[5] == "per", "\(line)")
             #expect((Double(numbers[0]) ?? 0) > 0)
         }
     }
