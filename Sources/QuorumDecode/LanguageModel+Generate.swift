@@ -28,8 +28,8 @@ extension LanguageModel {
             for _ in 1..<request.samples { sequences.append(try await fork(base)) }
             var samples = sequences.enumerated().map { i, sequence in
                 GenerationSample(
-                    sequence: sequence, sampler: TokenSampler(parameters: request.sampling, stream: UInt64(i)),
-                    distribution: first, matcher: StopStringMatcher(stops: request.stop))
+                    sequence: sequence, sampler: request.sampler(forSample: i), distribution: first,
+                    matcher: StopStringMatcher(stops: request.stop))
             }
             let eog = request.stopAtEndOfGeneration ? endOfGenerationTokens : []
             while true {
@@ -83,4 +83,15 @@ private struct GenerationSample {
     var steps: [GenerationStep] = []
     var matcher: StopStringMatcher
     var finish: FinishReason?
+}
+
+extension GenerationRequest {
+    /// The sampler of sample `index`: stream 0 of `seeds[index]` when ``seeds`` is given, else stream `index`
+    /// of `sampling.seed`.
+    func sampler(forSample index: Int) -> TokenSampler {
+        guard let seeds else { return TokenSampler(parameters: sampling, stream: UInt64(index)) }
+        var parameters = sampling
+        parameters.seed = seeds[index]
+        return TokenSampler(parameters: parameters, stream: 0)
+    }
 }
