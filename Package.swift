@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "QuorumTasks", targets: ["QuorumTasks"]),
         .library(name: "QuorumDecode", targets: ["QuorumDecode"]),
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
+        .library(name: "QuorumRun", targets: ["QuorumRun"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
     dependencies: [
@@ -43,10 +44,13 @@ let package = Package(
         .target(
             name: "QuorumEngine", dependencies: ["QuorumCore", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
+        // Runs: prompt templates, path sampling through a LanguageModel or a server, the resumable run folder
+        // (run.json, paths.jsonl), selection and evaluation of a run. The executable hands the engine in.
+        .target(name: "QuorumRun", dependencies: ["QuorumCore", "QuorumTasks", "QuorumDecode"], swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumCore", "QuorumTasks", "QuorumDecode", "QuorumEngine",
+                "QuorumCore", "QuorumTasks", "QuorumDecode", "QuorumEngine", "QuorumRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -8,7 +8,7 @@ struct Quorum: AsyncParsableCommand {
         abstract: "Sample many reasoning paths, select an answer with a calibrated confidence, evaluate.",
         version: QuorumVersion.string,
         subcommands: [
-            Tasks.self, Extract.self, Equal.self, Tokenize.self, Models.self, Generate.self, Logits.self, Bench.self,
+            Tasks.self, Extract.self, Equal.self, Tokenize.self, Models.self, Generate.self, Logits.self, Bench.self, Run.self,
             Demo.self,
         ]
     )
