@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "QuorumCore", targets: ["QuorumCore"]),
         .library(name: "QuorumTasks", targets: ["QuorumTasks"]),
+        .library(name: "QuorumCode", targets: ["QuorumCode"]),
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
@@ -30,12 +31,15 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Task-set loaders, answer extraction and answer equivalence.
         .target(name: "QuorumTasks", dependencies: ["QuorumCore", "CZlib"], swiftSettings: strict),
+        // Code tasks: program assembly, prompt templates, sandboxed Python execution, pass@k and
+        // execution-based answer equivalence.
+        .target(name: "QuorumCode", dependencies: ["QuorumCore", "QuorumTasks"], swiftSettings: strict),
         // The embedded GGUF engine: file reader, tokenizers, forward pass.
         .target(name: "QuorumEngine", dependencies: ["QuorumCore"], swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumCore", "QuorumTasks",
+                "QuorumCore", "QuorumTasks", "QuorumCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -44,6 +48,7 @@ let package = Package(
         .testTarget(
             name: "QuorumTasksTests", dependencies: ["QuorumTasks", "quorum"], resources: [.copy("Resources")],
             swiftSettings: strict),
+        .testTarget(name: "QuorumCodeTests", dependencies: ["QuorumCode", "quorum"], swiftSettings: strict),
         .testTarget(name: "QuorumEngineTests", dependencies: ["QuorumEngine"], swiftSettings: strict),
     ]
 )

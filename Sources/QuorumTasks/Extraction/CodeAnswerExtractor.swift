@@ -102,8 +102,9 @@ public struct CodeAnswerExtractor: AnswerExtractor {
         return blocks.last
     }
 
-    /// Whether `code` has a line `def NAME(` or `async def NAME(` with no indentation.
-    static func defines(_ code: String, function name: String) -> Bool {
+    /// Whether `code` defines the function `name` at top level: a line `def NAME(` or `async def NAME(`
+    /// without indentation (a method of a class or a nested function does not count).
+    public static func defines(_ code: String, function name: String) -> Bool {
         code.split(separator: "\n").contains { line in
             var rest = line[...]
             if rest.hasPrefix("async ") { rest = rest.dropFirst(6).drop(while: { $0 == " " }) }
