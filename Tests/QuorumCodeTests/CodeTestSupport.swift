@@ -37,8 +37,43 @@ enum CodeTestSupport {
         return environment.usesNamespaces && environment.dropsPrivileges
     }
 
+    /// A test precondition that does not hold.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
     /// The problems of a shared task file, by id.
     static func problems(_ relativePath: String) throws -> [Problem] {
         try TaskLoader.load(file: shared(relativePath)).problems
+    }
+}
+
+extension CodeTestSupport {
+    /// The detected environment with its own range of user ids (so that leftover processes of one test can
+    /// be counted without seeing other tests' runs) and the given guard setting; `osLayers: false` also
+    /// turns namespaces and the own user id off, leaving the guard (and the rlimits) alone.
+    static func environment(userIDs: Range<UInt32>, auditGuard: Bool, osLayers: Bool = true) throws -> SandboxEnvironment {
+        var environment = try detected.get()
+        if environment.dropsPrivileges { environment.userIDs = userIDs }
+        environment.auditGuard = auditGuard
+        if !osLayers {
+            environment.namespacePrefix = []
+            environment.userIDs = nil
+        }
+        return environment
+    }
+
+    /// Processes alive now whose real user id is in `range` (read from `/proc/PID/status`).
+    static func processes(withUserIDsIn range: Range<UInt32>) -> [Int] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { entry -> Int? in
+            guard let pid = Int(entry),
+                let status = try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }),
+                let uid = line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().first.flatMap({ UInt32($0) })
+            else { return nil }
+            return range.contains(uid) ? pid : nil
+        }
     }
 }
