@@ -43,9 +43,9 @@ enum CodeTestSupport {
         init(_ description: String) { self.description = description }
     }
 
-    /// The problems of a shared task file, by id.
+    /// The problems of a task file under `../shared/tasks`.
     static func problems(_ relativePath: String) throws -> [Problem] {
-        try TaskLoader.load(file: shared(relativePath)).problems
+        try TaskLoader.load(file: shared("tasks/" + relativePath)).problems
     }
 }
 
