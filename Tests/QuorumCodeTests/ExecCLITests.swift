@@ -46,17 +46,20 @@ enum ExecCLIRunner {
 
 /// `quorum exec` end to end, on a small task file of its own and on HumanEval.
 @Suite struct ExecCLITests {
-    /// Two MBPP-style problems in Quorum's JSON Lines (extra fields become metadata).
-    static let taskFile: String = {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-exec-tasks-\(UUID().uuidString).jsonl").path
+    /// Two MBPP-style problems in Quorum's JSON Lines (extra fields become metadata), in a new file `NAME.jsonl`
+    /// (so that their ids are `NAME/add` and `NAME/neg`).
+    static func taskFile(named name: String = "tasks") throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-exec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("\(name).jsonl")
         let text = """
             {"id": "add", "kind": "code", "question": "Write add(a, b).", "tests": ["assert add(1, 2) == 3", "assert add(-1, 1) == 0"], "code": "def add(a, b):\\n    return a + b"}
             {"id": "neg", "kind": "code", "question": "Write neg(x).", "tests": ["assert neg(2) == -2"], "code": "def neg(x):\\n    return -x"}
 
             """
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-        return path
-    }()
+        try Data(text.utf8).write(to: file)
+        return file.path
+    }
 
     @Test func addsExecutionToEveryRecordAndReportsPassAtK() throws {
         let input = """
@@ -70,7 +73,7 @@ enum ExecCLIRunner {
             """
         let summary = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-exec-summary-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: summary) }
-        let tasks = try Self.renamed(Self.taskFile, to: "tasks")
+        let tasks = try Self.taskFile()
         let result = try ExecCLIRunner.run(["exec", "-", "--tasks", tasks, "--timeout", "1.5", "-k", "2", "3", "--summary", summary], stdin: input)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
@@ -93,7 +96,7 @@ enum ExecCLIRunner {
     }
 
     @Test func canonicalSolutionsOfATaskFile() throws {
-        let result = try ExecCLIRunner.run(["exec", "--tasks", Self.taskFile, "--canonical", "--jobs", "1"])
+        let result = try ExecCLIRunner.run(["exec", "--tasks", try Self.taskFile(), "--canonical", "--jobs", "1"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("2 programs, 2 problems"))
@@ -122,7 +125,7 @@ enum ExecCLIRunner {
             not json
 
             """
-        let tasks = try Self.renamed(Self.taskFile, to: "tasks")
+        let tasks = try Self.taskFile()
         let result = try ExecCLIRunner.run(["exec", "-", "--tasks", tasks], stdin: input)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
@@ -152,15 +155,6 @@ enum ExecCLIRunner {
         let help = try ExecCLIRunner.run(["exec", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout == Self.help)
-    }
-
-    /// A copy of `path` named `NAME.jsonl`, so that its problems are `NAME/…`.
-    static func renamed(_ path: String, to name: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-exec-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let copy = directory.appendingPathComponent("\(name).jsonl").path
-        try FileManager.default.copyItem(atPath: path, toPath: copy)
-        return copy
     }
 
     static let help = #"""

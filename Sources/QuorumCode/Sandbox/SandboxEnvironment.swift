@@ -16,7 +16,7 @@ import Darwin
 /// |---|---|
 /// | infinite loop | wall-clock deadline (kill of the process group), `RLIMIT_CPU` |
 /// | memory hog | `RLIMIT_AS` (a `MemoryError`) |
-/// | fork bomb | `RLIMIT_NPROC` under an own user id (root only); the audit guard refuses `fork`; the PID namespace kills every leftover |
+/// | fork bomb | `RLIMIT_NPROC` under an own user id (as root) or in a user namespace of its own (otherwise; Linux ≥ 5.14 counts processes per user namespace); the audit guard refuses `fork`; the PID namespace kills every leftover |
 /// | flood of output | capture capped at ``SandboxLimits/outputBytes`` per stream (the rest is read and dropped), `RLIMIT_FSIZE` for files |
 /// | network | a new network namespace (no interface but its own loopback); the audit guard refuses `connect`, `bind` and name lookups |
 /// | writing outside the temporary directory | the own user id can write only where anyone can (`/tmp`, `/var/tmp`, `/dev/shm`); the audit guard refuses writes, removals and renames outside the working directory |
@@ -59,7 +59,13 @@ public struct SandboxEnvironment: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         var layers = ["rlimits", "wall-clock kill of the process group"]
         layers.append(usesNamespaces ? "network and PID namespaces" : "no namespaces (network reachable unless the guard refuses it)")
-        layers.append(dropsPrivileges ? "a user id of its own per run" : "this process's user id (RLIMIT_NPROC counts all its processes)")
+        if dropsPrivileges {
+            layers.append("a user id of its own per run")
+        } else if namespacePrefix.contains("--user") {
+            layers.append("a user namespace of its own per run")
+        } else {
+            layers.append("this process's user id (RLIMIT_NPROC counts all its processes)")
+        }
         layers.append(auditGuard ? "audit guard on" : "audit guard off")
         return "python \(python) (\(pythonVersion)); " + layers.joined(separator: "; ")
     }

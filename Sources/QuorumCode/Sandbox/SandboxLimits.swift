@@ -12,7 +12,9 @@ public struct SandboxLimits: Sendable, Hashable, Codable {
     /// `MemoryError`: an `error`.
     public var memoryBytes: Int
     /// Processes and threads of the sandbox's user (`RLIMIT_NPROC`); default 16. It bounds a fork bomb
-    /// only where the sandbox runs under a user of its own (see ``SandboxEnvironment``).
+    /// only where the sandbox runs under a user id or a user namespace of its own (see
+    /// ``SandboxEnvironment``): the kernel never applies it to root, and otherwise it counts every process
+    /// of the user.
     public var processes: Int
     /// Largest file the program may write, in bytes (`RLIMIT_FSIZE`); default 16 MiB.
     public var fileBytes: Int
