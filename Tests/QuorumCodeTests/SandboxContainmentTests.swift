@@ -216,7 +216,7 @@ import Glibc
         let programs = [
             "while True:\n    pass\n",
             "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n",
-            "x = []\nwhile True:\n    x.append(bytearray(1 << 24))\n",
+            "x = bytearray(1 << 40)\n",
             "while True:\n    print('z' * 4096)\n",
             "assert [i * i for i in range(5)] == [0, 1, 4, 9, 16]\n",
             "import json\nassert json.loads('[1, 2]') == [1, 2]\n",
