@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "QuorumCore", targets: ["QuorumCore"]),
         .library(name: "QuorumTasks", targets: ["QuorumTasks"]),
         .library(name: "QuorumCode", targets: ["QuorumCode"]),
+        .library(name: "QuorumDecode", targets: ["QuorumDecode"]),
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
@@ -34,21 +35,36 @@ let package = Package(
         // Code tasks: program assembly, prompt templates, sandboxed Python execution, pass@k and
         // execution-based answer equivalence.
         .target(name: "QuorumCode", dependencies: ["QuorumCore", "QuorumTasks"], swiftSettings: strict),
+        // The decode layer: the LanguageModel protocol, next-token distributions, sampling, generation.
+        .target(name: "QuorumDecode", dependencies: ["QuorumCore"], swiftSettings: strict),
+        // The engine's inner loops in C with run-time CPU dispatch (not API; see its README). SwiftPM compiles
+        // C with -O0 in debug builds, which makes these loops ~17x slower and the model tests take many
+        // minutes, so debug builds ask for -O2 here; release builds already use it.
+        .target(
+            name: "CQuorumKernels",
+            cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         // The embedded GGUF engine: file reader, tokenizers, forward pass.
-        .target(name: "QuorumEngine", dependencies: ["QuorumCore"], swiftSettings: strict),
+        .target(
+            name: "QuorumEngine", dependencies: ["QuorumCore", "QuorumDecode", "CQuorumKernels"],
+            swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumCore", "QuorumTasks", "QuorumCode",
+                "QuorumCore", "QuorumTasks", "QuorumCode", "QuorumDecode", "QuorumEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
+        .testTarget(name: "QuorumDecodeTests", dependencies: ["QuorumDecode"], swiftSettings: strict),
         // Depends on `quorum` so that the CLI tests find the built binary next to the test bundle.
         .testTarget(
             name: "QuorumTasksTests", dependencies: ["QuorumTasks", "quorum"], resources: [.copy("Resources")],
             swiftSettings: strict),
         .testTarget(name: "QuorumCodeTests", dependencies: ["QuorumCode", "quorum"], swiftSettings: strict),
-        .testTarget(name: "QuorumEngineTests", dependencies: ["QuorumEngine"], swiftSettings: strict),
+        .testTarget(
+            name: "QuorumEngineTests", dependencies: ["QuorumEngine", "QuorumDecode", "CQuorumKernels"],
+            swiftSettings: strict),
+        // Runs the built `quorum` executable end to end.
+        .testTarget(name: "QuorumCLITests", dependencies: ["quorum"], swiftSettings: strict),
     ]
 )

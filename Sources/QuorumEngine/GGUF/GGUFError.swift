@@ -11,6 +11,12 @@ public enum GGUFError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidTensor(path: String, name: String, reason: String)
     case unsupportedTensorType(path: String, name: String, type: UInt32)
     case invalidMetadata(path: String, key: String, reason: String)
+    /// The tokenizer named by `key` (`tokenizer.ggml.model` or `tokenizer.ggml.pre`) is not implemented.
+    case unsupportedTokenizer(path: String, key: String, value: String, supported: [String])
+    /// The model's architecture (`general.architecture`) is not one the engine can run.
+    case unsupportedArchitecture(path: String, architecture: String, reason: String)
+    /// A tensor the architecture needs is not in the file.
+    case missingTensor(path: String, name: String)
 
     public var description: String {
         switch self {
@@ -34,6 +40,12 @@ public enum GGUFError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(path): tensor '\(name)' has GGML type \(type), which Quorum does not support"
         case .invalidMetadata(let path, let key, let reason):
             "\(path): metadata '\(key)': \(reason)"
+        case .unsupportedTokenizer(let path, let key, let value, let supported):
+            "\(path): \(key) = '\(value)' is not supported (Quorum supports: \(supported.joined(separator: ", ")))"
+        case .unsupportedArchitecture(let path, let architecture, let reason):
+            "\(path): architecture '\(architecture)' is not supported: \(reason)"
+        case .missingTensor(let path, let name):
+            "\(path): tensor '\(name)' is missing"
         }
     }
 }

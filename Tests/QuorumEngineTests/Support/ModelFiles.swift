@@ -1,15 +1,14 @@
 import Foundation
+import QuorumEngine
 
-/// Where the tests find the real embedded models (pulled by `make test` into the Quorum cache).
+/// Where the tests find the real embedded models (pulled by `make test` into the Quorum cache), resolved by the
+/// same `ModelStore` the commands use.
 enum ModelFiles {
     /// `$QUORUM_HOME` or `~/.cache/quorum`.
-    static var home: String {
-        if let h = ProcessInfo.processInfo.environment["QUORUM_HOME"], !h.isEmpty { return h }
-        return NSHomeDirectory() + "/.cache/quorum"
-    }
+    static var home: String { ModelStore().home }
 
     /// The path of a pulled model; tests that need it fail loudly (never pass silently) when it is absent.
-    static func path(_ name: String) -> String { home + "/models/\(name).gguf" }
+    static func path(_ name: String) -> String { ModelStore().path(for: name) }
 
     static func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path(name)) }
 
