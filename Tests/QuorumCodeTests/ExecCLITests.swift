@@ -61,6 +61,11 @@ enum ExecCLIRunner {
         return file.path
     }
 
+    /// Removes the directory of a file made by ``taskFile(named:)``.
+    static func remove(_ taskFile: String) {
+        try? FileManager.default.removeItem(at: URL(fileURLWithPath: taskFile).deletingLastPathComponent())
+    }
+
     @Test func addsExecutionToEveryRecordAndReportsPassAtK() throws {
         let input = """
             {"problem": "tasks/add", "path": 0, "text": "Sure:\\n```python\\ndef add(a, b):\\n    return a + b\\n```"}
@@ -74,6 +79,7 @@ enum ExecCLIRunner {
         let summary = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-exec-summary-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: summary) }
         let tasks = try Self.taskFile()
+        defer { Self.remove(tasks) }
         let result = try ExecCLIRunner.run(["exec", "-", "--tasks", tasks, "--timeout", "1.5", "-k", "2", "3", "--summary", summary], stdin: input)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
@@ -96,7 +102,9 @@ enum ExecCLIRunner {
     }
 
     @Test func canonicalSolutionsOfATaskFile() throws {
-        let result = try ExecCLIRunner.run(["exec", "--tasks", try Self.taskFile(), "--canonical", "--jobs", "1"])
+        let tasks = try Self.taskFile()
+        defer { Self.remove(tasks) }
+        let result = try ExecCLIRunner.run(["exec", "--tasks", tasks, "--canonical", "--jobs", "1"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("2 programs, 2 problems"))
@@ -126,6 +134,7 @@ enum ExecCLIRunner {
 
             """
         let tasks = try Self.taskFile()
+        defer { Self.remove(tasks) }
         let result = try ExecCLIRunner.run(["exec", "-", "--tasks", tasks], stdin: input)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
