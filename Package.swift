@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "QuorumCore", targets: ["QuorumCore"]),
         .library(name: "QuorumTasks", targets: ["QuorumTasks"]),
+        .library(name: "QuorumCode", targets: ["QuorumCode"]),
         .library(name: "QuorumDecode", targets: ["QuorumDecode"]),
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
         .library(name: "QuorumRun", targets: ["QuorumRun"]),
@@ -32,6 +33,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Task-set loaders, answer extraction and answer equivalence.
         .target(name: "QuorumTasks", dependencies: ["QuorumCore", "CZlib"], swiftSettings: strict),
+        // Code tasks: program assembly, prompt templates, sandboxed Python execution, pass@k and
+        // execution-based answer equivalence.
+        .target(name: "QuorumCode", dependencies: ["QuorumCore", "QuorumTasks"], swiftSettings: strict),
         // The decode layer: the LanguageModel protocol, next-token distributions, sampling, generation.
         .target(name: "QuorumDecode", dependencies: ["QuorumCore"], swiftSettings: strict),
         // The engine's inner loops in C with run-time CPU dispatch (not API; see its README). SwiftPM compiles
@@ -50,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumCore", "QuorumTasks", "QuorumDecode", "QuorumEngine", "QuorumRun",
+                "QuorumCore", "QuorumTasks", "QuorumCode", "QuorumDecode", "QuorumEngine", "QuorumRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -60,6 +64,7 @@ let package = Package(
         .testTarget(
             name: "QuorumTasksTests", dependencies: ["QuorumTasks", "quorum"], resources: [.copy("Resources")],
             swiftSettings: strict),
+        .testTarget(name: "QuorumCodeTests", dependencies: ["QuorumCode", "quorum"], swiftSettings: strict),
         .testTarget(
             name: "QuorumEngineTests", dependencies: ["QuorumEngine", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),

@@ -8,8 +8,8 @@ struct Quorum: AsyncParsableCommand {
         abstract: "Sample many reasoning paths, select an answer with a calibrated confidence, evaluate.",
         version: QuorumVersion.string,
         subcommands: [
-            Tasks.self, Extract.self, Equal.self, Tokenize.self, Models.self, Generate.self, Logits.self, Bench.self, Run.self,
-            Demo.self,
+            Tasks.self, Extract.self, Equal.self, Tokenize.self, Models.self, Generate.self, Logits.self, Bench.self,
+            Exec.self, Run.self, Demo.self,
         ]
     )
 }
