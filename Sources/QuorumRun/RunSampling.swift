@@ -52,7 +52,8 @@ public enum RunSampling {
             }
             toWrite += wanted.count
             let job = SamplingJob(
-                problem: problem.id, prompt: plan.template.render(problem), stop: plan.template.stop,
+                problem: problem.id, prompt: plan.template.render(problem), sharedPrefix: plan.template.sharedPrefix,
+                stop: plan.template.stop,
                 decoder: plan.decoder, seeds: plan.seeds.seeds(problem: index, count: plan.samples), wanted: wanted)
             jobs.append((problem, job))
         }
@@ -70,19 +71,10 @@ public enum RunSampling {
         let inFlight = max(1, sampler.concurrentProblems)
         let failure = await withTaskGroup(of: (Int, Result<[SampledPath], RunError>).self) { group -> RunError? in
             var next = 0
-            func launch() {
-                guard next < jobs.count else { return }
-                let (i, job) = (next, jobs[next].job)
+            while next < jobs.count, next < inFlight {
+                group.addTask(operation: task(next, jobs[next].job, sampler))
                 next += 1
-                group.addTask {
-                    do {
-                        return (i, .success(try await sampler.sample(job)))
-                    } catch {
-                        return (i, .failure(.sampling(problem: job.problem, reason: "\(error)")))
-                    }
-                }
             }
-            for _ in 0..<inFlight { launch() }
             while let (i, result) = await group.next() {
                 let paths: [SampledPath]
                 switch result {
@@ -116,7 +108,10 @@ public enum RunSampling {
                 state.problemsDone += 1
                 state.elapsed = elapsed()
                 progress(state)
-                launch()
+                if next < jobs.count {
+                    group.addTask(operation: task(next, jobs[next].job, sampler))
+                    next += 1
+                }
             }
             return nil
         }
@@ -124,6 +119,19 @@ public enum RunSampling {
         return SamplingReport(
             problems: plan.problems.count, pathsWritten: state.pathsWritten, pathsFound: found,
             generatedTokens: state.generatedTokens, seconds: elapsed())
+    }
+
+    /// The child task that samples job `i`.
+    private static func task(
+        _ i: Int, _ job: SamplingJob, _ sampler: any PathSampler
+    ) -> @Sendable () async -> (Int, Result<[SampledPath], RunError>) {
+        {
+            do {
+                return (i, .success(try await sampler.sample(job)))
+            } catch {
+                return (i, .failure(.sampling(problem: job.problem, reason: "\(error)")))
+            }
+        }
     }
 
     /// The `paths.jsonl` record of a sampled path: its answer extracted by the problem kind's extractor, its

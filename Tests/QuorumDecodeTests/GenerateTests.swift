@@ -71,6 +71,24 @@ import Testing
         }
     }
 
+    @Test func generatingAfterAPrefilledPrefixEqualsGeneratingFromTheWholePrompt() async throws {
+        let model = BigramModel()
+        let p = SamplingParameters(temperature: 1.1, seed: 3)
+        let whole = try await model.generate(
+            GenerationRequest(prompt: [1, 2, 3, 7, 1], samples: 3, sampling: p, maxTokens: 15, stop: ["b."]))
+        let prefix = await model.makeSequence()
+        _ = try await model.prefill(prefix, tokens: [1, 2, 3], distributions: 0)
+        let continued = try await model.generate(
+            GenerationRequest(prompt: [7, 1], samples: 3, sampling: p, maxTokens: 15, stop: ["b."]), after: prefix)
+        #expect(continued == whole)
+        #expect(try await model.tokens(of: prefix) == [1, 2, 3])  // left unchanged
+        #expect(await model.liveSequences == 1)
+        // The context check counts the prefix.
+        await #expect(throws: DecodeError.self) {
+            _ = try await model.generate(GenerationRequest(prompt: Array(repeating: 1, count: 62)), after: prefix)
+        }
+    }
+
     @Test func forcedTokensAreFedAndScored() async throws {
         let model = BigramModel()
         let forced = [3, 3, 1, 7, 2]

@@ -6,6 +6,9 @@ public struct SamplingJob: Sendable, Hashable {
     public var problem: String
     /// The rendered prompt.
     public var prompt: String
+    /// Text that every prompt of the run begins with (the template's leading literal text, e.g. the few-shot
+    /// exemplars), which a sampler may prefill once and reuse; empty when there is none.
+    public var sharedPrefix: String
     /// Stop strings; the text is cut before the first one.
     public var stop: [String]
     /// Decoder settings shared by the paths.
@@ -16,9 +19,13 @@ public struct SamplingJob: Sendable, Hashable {
     public var wanted: [Int]
 
     /// A job; see the properties.
-    public init(problem: String, prompt: String, stop: [String], decoder: DecoderSettings, seeds: [UInt32], wanted: [Int]) {
+    public init(
+        problem: String, prompt: String, sharedPrefix: String = "", stop: [String], decoder: DecoderSettings,
+        seeds: [UInt32], wanted: [Int]
+    ) {
         self.problem = problem
         self.prompt = prompt
+        self.sharedPrefix = sharedPrefix
         self.stop = stop
         self.decoder = decoder
         self.seeds = seeds

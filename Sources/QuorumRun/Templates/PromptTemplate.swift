@@ -63,6 +63,12 @@ public struct PromptTemplate: Sendable, Hashable {
         }.joined()
     }
 
+    /// The literal text before the first placeholder: what every prompt of the template begins with.
+    public var sharedPrefix: String {
+        if case .text(let t)? = segments.first { return t }
+        return ""
+    }
+
     /// Whether the template has a `{fewshot}` placeholder still to fill.
     public var needsFewShot: Bool { segments.contains(.fewShot) }
 
