@@ -68,6 +68,8 @@ let package = Package(
         .testTarget(
             name: "QuorumEngineTests", dependencies: ["QuorumEngine", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
+        .testTarget(
+            name: "QuorumRunTests", dependencies: ["QuorumRun", "QuorumTasks", "QuorumDecode"], swiftSettings: strict),
         // Runs the built `quorum` executable end to end.
         .testTarget(name: "QuorumCLITests", dependencies: ["quorum"], swiftSettings: strict),
     ]

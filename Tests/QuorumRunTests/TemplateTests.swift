@@ -115,13 +115,13 @@ import Testing
     @Test func otherChatTemplatesAreRefusedClearly() {
         let llama3 = "{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n' }}"
         #expect(throws: RunError.self) { try ChatMLFormat(chatTemplate: llama3, model: "llama3") }
-        do {
+        do throws(RunError) {
             _ = try ChatMLFormat(chatTemplate: llama3, model: "llama3")
         } catch {
             #expect(error.description.contains("only ChatML chat templates"))
             #expect(error.description.contains("llama3"))
         }
-        do {
+        do throws(RunError) {
             _ = try ChatMLFormat(chatTemplate: nil, model: "gemma3-270m")
         } catch {
             #expect(error.description.contains("has no chat template"))
@@ -172,7 +172,7 @@ import Testing
 
     @Test func templateFileErrorsAreLocated() {
         func failure(_ text: String) -> String {
-            do {
+            do throws(RunError) {
                 _ = try TemplateFile(text: text, file: "t.txt")
                 return "no error"
             } catch {
