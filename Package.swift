@@ -17,10 +17,12 @@ let package = Package(
         .library(name: "QuorumCore", targets: ["QuorumCore"]),
         .library(name: "QuorumTasks", targets: ["QuorumTasks"]),
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
+        .library(name: "QuorumHTTP", targets: ["QuorumHTTP"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Value types shared by every stage; depends on nothing but Foundation.
@@ -29,6 +31,11 @@ let package = Package(
         .target(name: "QuorumTasks", dependencies: ["QuorumCore"], swiftSettings: strict),
         // The embedded GGUF engine: file reader, tokenizers, forward pass.
         .target(name: "QuorumEngine", dependencies: ["QuorumCore"], swiftSettings: strict),
+        // The OpenAI-compatible HTTP backend: /v1/completions with log-probabilities, retries, several endpoints.
+        .target(
+            name: "QuorumHTTP",
+            dependencies: ["QuorumCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
@@ -38,5 +45,6 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
         .testTarget(name: "QuorumEngineTests", dependencies: ["QuorumEngine"], swiftSettings: strict),
+        .testTarget(name: "QuorumHTTPTests", dependencies: ["QuorumHTTP"], swiftSettings: strict),
     ]
 )
