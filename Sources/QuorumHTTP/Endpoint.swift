@@ -24,7 +24,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         while path.hasSuffix("/") { path.removeLast() }
         if path.hasSuffix("/completions") { path.removeLast("/completions".count) }
         if path.isEmpty { path = "/v1" }
-        let hostPart = host.contains(":") ? "[\(host)]" : host
+        let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         let portPart = components.port.map { ":\($0)" } ?? ""
         base = "\(scheme)://\(hostPart)\(portPart)\(path)"
     }

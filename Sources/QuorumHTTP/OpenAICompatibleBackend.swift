@@ -319,6 +319,12 @@ public final class OpenAICompatibleBackend: CompletionBackend {
 
     private struct DeadlineReached: Error {}
     private struct TooLarge: Error {}
+    /// The connection failed after the head arrived, while the body was being read.
+    private struct BodyInterrupted: Error {
+        var received: Int
+        var expected: String?
+        var underlying: any Error
+    }
 
     private static func checkStatus(_ raw: RawResponse, endpoint: Endpoint) throws(AttemptFailure) {
         guard !(200...299).contains(raw.status) else { return }
@@ -351,9 +357,17 @@ public final class OpenAICompatibleBackend: CompletionBackend {
                 group.addTask {
                     let response = try await client.execute(sendable, timeout: .nanoseconds(Self.nanoseconds(timeout)))
                     var body: [UInt8] = []
-                    for try await chunk in response.body {
-                        if body.count + chunk.readableBytes > limit { throw TooLarge() }
-                        body.append(contentsOf: chunk.readableBytesView)
+                    do {
+                        for try await chunk in response.body {
+                            if body.count + chunk.readableBytes > limit { throw TooLarge() }
+                            body.append(contentsOf: chunk.readableBytesView)
+                        }
+                    } catch let error as TooLarge {
+                        throw error
+                    } catch {
+                        throw BodyInterrupted(
+                            received: body.count, expected: response.headers.first(name: "Content-Length"),
+                            underlying: error)
                     }
                     return RawResponse(
                         status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"),
@@ -384,6 +398,19 @@ public final class OpenAICompatibleBackend: CompletionBackend {
         let timedOut = AttemptFailure(error: .timedOut(endpoint: endpoint.base, seconds: timeout.seconds, attempts: 1),
                                       retriable: true, endpointFailed: true)
         if error is DeadlineReached { return timedOut }
+        if let e = error as? BodyInterrupted {
+            if let inner = e.underlying as? HTTPClientError,
+                [.deadlineExceeded, .readTimeout].contains(inner)
+            {
+                return timedOut
+            }
+            let of = e.expected.map { " of \($0) announced" } ?? ""
+            return AttemptFailure(
+                error: .transport(endpoint: endpoint.base,
+                                  reason: "the answer broke off after \(e.received)\(of) body bytes (\(e.underlying))",
+                                  attempts: 1),
+                retriable: true, endpointFailed: true)
+        }
         if let e = error as? HTTPClientError {
             if [.deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .getConnectionFromPoolTimeout]
                 .contains(e)

@@ -64,6 +64,6 @@ extension Duration {
     /// The duration in seconds as a `Double`.
     var seconds: Double {
         let (s, attos) = components
-        return Double(s) + Double(attos) * 1e-18
+        return Double(s) + Double(attos) / 1e18
     }
 }
