@@ -172,6 +172,18 @@ struct FaultInjectionTests {
         #expect(completions.first?.text == "seed-7#0")
     }
 
+    @Test func connectionDroppedWhileSendingTheRequestIsRetried() async throws {
+        // A 4 MB prompt is still being written when the server resets the connection after the head.
+        let server = try FaultServer(dropBeforeBody: { $0 < 2 }, seededAnswers())
+        var r = request
+        r.prompt = String(repeating: "x", count: 4 << 20)
+        let completions = try await Backends.with([server]) { try await $0.complete(r) }
+        #expect(completions.first?.attempts == 3)
+        #expect(server.requests.count == 3)
+        #expect(server.requests[0].body.count < 4 << 20)
+        #expect(server.requests[2].string("prompt")?.count == 4 << 20)
+    }
+
     @Test func alwaysDroppedIsATransportErrorNamingTheEndpoint() async throws {
         let server = try FaultServer { _, _ in .reset }
         let error = await Backends.error { _ = try await Backends.with([server], attempts: 3) { try await $0.complete(request) } }

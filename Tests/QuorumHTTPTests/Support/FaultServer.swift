@@ -15,8 +15,10 @@ final class FaultServer: Sendable {
     private let core: FaultServerCore
 
     /// Starts listening; `handler` is called with each request and its 0-based arrival number.
-    init(_ handler: @escaping Handler) throws {
-        core = try FaultServerCore(handler)
+    /// `dropBeforeBody(number)` true makes the server abort connection `number` with a reset as soon as the
+    /// request head has arrived, while the client may still be sending the body.
+    init(dropBeforeBody: @escaping @Sendable (Int) -> Bool = { _ in false }, _ handler: @escaping Handler) throws {
+        core = try FaultServerCore(handler, dropBeforeBody: dropBeforeBody)
     }
 
     /// Stops the server when the test lets go of it.
@@ -91,11 +93,12 @@ private final class FaultServerCore: Sendable {
     /// The bound port.
     let port: Int
     private let handler: Handler
+    private let dropBeforeBody: @Sendable (Int) -> Bool
     private let state = Mutex(State())
 
-    /// Starts listening; `handler` is called with each request and its 0-based arrival number.
-    init(_ handler: @escaping Handler) throws {
+    init(_ handler: @escaping Handler, dropBeforeBody: @escaping @Sendable (Int) -> Bool) throws {
         self.handler = handler
+        self.dropBeforeBody = dropBeforeBody
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         var yes: Int32 = 1
@@ -168,11 +171,18 @@ private final class FaultServerCore: Sendable {
         }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard let request = readRequest(fd) else { return }
+        guard var request = readHead(fd) else { return }
         let number = state.withLock { s in
             s.requests.append(request)
             return s.requests.count - 1
         }
+        if dropBeforeBody(number) {
+            abort(fd)
+            closed = true
+            return
+        }
+        guard readBody(fd, into: &request) else { return }
+        state.withLock { $0.requests[number] = request }
         closed = perform(handler(request, number), on: fd)
     }
 
@@ -250,7 +260,8 @@ private final class FaultServerCore: Sendable {
         return true
     }
 
-    private func readRequest(_ fd: Int32) -> Request? {
+    /// Reads the request line and headers, and whatever part of the body came with them.
+    private func readHead(_ fd: Int32) -> Request? {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         let separator: [UInt8] = [13, 10, 13, 10]
@@ -275,14 +286,20 @@ private final class FaultServerCore: Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        var body = Array(data[(headerEnd! + 4)...])
-        let length = Int(headers["content-length"] ?? "0") ?? 0
-        while body.count < length {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { return nil }
-            body += buffer[0..<n]
-        }
+        let body = Array(data[(headerEnd! + 4)...])
         return Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body)
+    }
+
+    /// Reads the rest of the body announced by Content-Length; `false` when the client went away.
+    private func readBody(_ fd: Int32, into request: inout Request) -> Bool {
+        let length = Int(request.headers["content-length"] ?? "0") ?? 0
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while request.body.count < length {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { return false }
+            request.body += buffer[0..<n]
+        }
+        return true
     }
 
     private static func reason(_ status: Int) -> String {
