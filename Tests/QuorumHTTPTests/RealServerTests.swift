@@ -48,7 +48,7 @@ struct RealServerTests {
     @Test func completionsWithLogprobs() async throws {
         try await withServer { _, backend in
             let request = CompletionRequest(
-                prompt: "Question: What is 12 plus 7?\nAnswer:", maxTokens: 12, temperature: 0.8, topP: 0.95,
+                prompt: "Once upon a time", maxTokens: 12, temperature: 0.8, topP: 0.95,
                 topK: 40, minP: 0.05, seed: 42, n: 1, logprobs: 5)
             let first = try await backend.complete(request)
             let c = try #require(first.first)
@@ -60,6 +60,7 @@ struct RealServerTests {
             #expect(again.first?.logprobs?.logprobs == c.logprobs?.logprobs)
             // Greedy decoding picks the most likely token at each step.
             var greedy = request
+            greedy.prompt = "Question: What is 12 plus 7?\nAnswer:"
             greedy.temperature = 0
             let g = try #require(try await backend.complete(greedy).first)
             try checkSane(g, k: 5, maxTokens: 12)
