@@ -104,4 +104,23 @@ struct RealServerTests {
             #expect(lp.logprobs.allSatisfy { $0.isFinite && $0 <= 0 })
         }
     }
+
+    @Test func twoServersShareTheWork() async throws {
+        let model = LlamaServer.model(Self.modelName)
+        try #require(FileManager.default.fileExists(atPath: model), "model file missing: \(model)")
+        let a = try await LlamaServer(model: model, parallel: 2)
+        defer { a.stop() }
+        let b = try await LlamaServer(model: model, parallel: 2)
+        defer { b.stop() }
+        let configuration = HTTPBackendConfiguration(
+            endpoints: [try Endpoint(a.baseURL), try Endpoint(b.baseURL)], maxConcurrentRequestsPerEndpoint: 2,
+            requestTimeout: .seconds(120), nStrategy: .separate)
+        let request = CompletionRequest(prompt: "The weather today is", maxTokens: 6, temperature: 1.0, seed: 3, n: 8, logprobs: 1)
+        let completions = try await OpenAICompatibleBackend.withBackend(configuration, environment: [:]) {
+            try await $0.complete(request)
+        }
+        #expect(completions.map(\.seed) == (0..<8).map { request.seed(forSample: $0) })
+        #expect(Set(completions.map(\.endpoint)) == [a.baseURL, b.baseURL])
+        for c in completions { try checkSane(c, k: 1, maxTokens: 6) }
+    }
 }
