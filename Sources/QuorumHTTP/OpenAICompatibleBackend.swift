@@ -13,6 +13,13 @@ import QuorumCore
 /// - Authentication: `Authorization: Bearer $KEY` when the configured environment variable is set.
 ///
 /// The backend owns an `HTTPClient`: call ``shutdown()`` when done, or use ``withBackend(_:environment:_:)``.
+///
+///     let configuration = HTTPBackendConfiguration(endpoints: try Endpoint.list("http://a:8000/v1,http://b:8000/v1"))
+///     let paths = try await OpenAICompatibleBackend.withBackend(configuration) { backend in
+///         try await backend.complete(CompletionRequest(
+///             prompt: prompt, maxTokens: 512, temperature: 0.7, seed: 1234, stop: ["\n\n"], n: 16, logprobs: 5))
+///     }
+///     // paths[i].logprobs?.mean is the PPL/PC/RPC score; paths[i].cost goes into paths.jsonl.
 public final class OpenAICompatibleBackend: CompletionBackend {
     /// The settings it was created with.
     public let configuration: HTTPBackendConfiguration
