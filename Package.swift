@@ -19,10 +19,12 @@ let package = Package(
         .library(name: "QuorumCode", targets: ["QuorumCode"]),
         .library(name: "QuorumDecode", targets: ["QuorumDecode"]),
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
+        .library(name: "QuorumHTTP", targets: ["QuorumHTTP"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Value types shared by every stage; depends on nothing but Foundation.
@@ -47,6 +49,11 @@ let package = Package(
         .target(
             name: "QuorumEngine", dependencies: ["QuorumCore", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
+        // The OpenAI-compatible HTTP backend: /v1/completions with log-probabilities, retries, several endpoints.
+        .target(
+            name: "QuorumHTTP",
+            dependencies: ["QuorumCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
@@ -66,5 +73,6 @@ let package = Package(
             swiftSettings: strict),
         // Runs the built `quorum` executable end to end.
         .testTarget(name: "QuorumCLITests", dependencies: ["quorum"], swiftSettings: strict),
+        .testTarget(name: "QuorumHTTPTests", dependencies: ["QuorumHTTP"], swiftSettings: strict),
     ]
 )
