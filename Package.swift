@@ -19,11 +19,13 @@ let package = Package(
         .library(name: "QuorumCode", targets: ["QuorumCode"]),
         .library(name: "QuorumDecode", targets: ["QuorumDecode"]),
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
+        .library(name: "QuorumHTTP", targets: ["QuorumHTTP"]),
         .library(name: "QuorumRun", targets: ["QuorumRun"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Value types shared by every stage; depends on nothing but Foundation.
@@ -48,9 +50,16 @@ let package = Package(
         .target(
             name: "QuorumEngine", dependencies: ["QuorumCore", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
+        // The OpenAI-compatible HTTP backend: /v1/completions with log-probabilities, retries, several endpoints.
+        .target(
+            name: "QuorumHTTP",
+            dependencies: ["QuorumCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strict),
         // Runs: prompt templates, path sampling through a LanguageModel or a server, the resumable run folder
         // (run.json, paths.jsonl), selection and evaluation of a run. The executable hands the engine in.
-        .target(name: "QuorumRun", dependencies: ["QuorumCore", "QuorumTasks", "QuorumDecode"], swiftSettings: strict),
+        .target(
+            name: "QuorumRun", dependencies: ["QuorumCore", "QuorumTasks", "QuorumDecode", "QuorumHTTP"],
+            swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
@@ -72,5 +81,6 @@ let package = Package(
             name: "QuorumRunTests", dependencies: ["QuorumRun", "QuorumTasks", "QuorumDecode"], swiftSettings: strict),
         // Runs the built `quorum` executable end to end.
         .testTarget(name: "QuorumCLITests", dependencies: ["quorum"], swiftSettings: strict),
+        .testTarget(name: "QuorumHTTPTests", dependencies: ["QuorumHTTP"], swiftSettings: strict),
     ]
 )
