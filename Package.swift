@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumCore", "QuorumTasks", "QuorumCode", "QuorumDecode", "QuorumEngine", "QuorumRun",
+                "QuorumCore", "QuorumTasks", "QuorumCode", "QuorumDecode", "QuorumEngine", "QuorumHTTP", "QuorumRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -27,8 +27,20 @@ struct Run: AsyncParsableCommand {
     var taskSet: String
 
     @Option(help: ArgumentHelp(
-        "A catalogue model name (see `quorum models list`) or the path of a .gguf file.", valueName: "name|file.gguf"))
+        "A catalogue model name (see `quorum models list`), the path of a .gguf file, or OpenAI-compatible "
+            + "servers: http://HOST:PORT/v1[,URL2…] (requests go to the least busy one).",
+        valueName: "name|file.gguf|urls"))
     var model: String = "smollm2-135m"
+
+    @Option(help: ArgumentHelp(
+        "With servers: the model name to request (default: the one model every server lists).", valueName: "name"))
+    var servedModel: String?
+
+    @Option(help: ArgumentHelp("With servers: the environment variable holding the API key.", valueName: "variable"))
+    var apiKeyEnv = "OPENAI_API_KEY"
+
+    @Option(help: "With servers: requests in flight per server at most.")
+    var requestsPerServer = 8
 
     @Option(help: "Threads for the embedded engine's forward pass (default: the number of available cores).")
     var threads: Int?
@@ -83,6 +95,12 @@ struct Run: AsyncParsableCommand {
         if samples < 1 { throw ValidationError("--samples must be at least 1, not \(samples)") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, not \(limit)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        if requestsPerServer < 1 { throw ValidationError("--requests-per-server must be at least 1, not \(requestsPerServer)") }
+        if !RunModel.isHTTP(model) {
+            if servedModel != nil { throw ValidationError("--served-model applies to servers (--model http://…)") }
+        } else if threads != nil {
+            throw ValidationError("--threads applies to the embedded engine, not to servers")
+        }
         do { try decoder.validate() } catch { throw ValidationError(error.description) }
     }
 
@@ -112,7 +130,29 @@ struct Run: AsyncParsableCommand {
         let selected = Array(set.problems.prefix(limit ?? set.problems.count))
         let kind = try RunPlan.kind(of: selected, source: taskSet)
 
-        let runModel = try RunModel.engine(model, threads: threads)
+        let runModel: RunModel
+        if RunModel.isHTTP(model) {
+            if template == "chat" || template == nil && BuiltInTemplate.default(for: kind) == .chat {
+                throw CommandError(
+                    "--template chat renders the chat format from a GGUF file's metadata, which a server does not "
+                        + "give; with servers use fewshot-math, fewshot-choice or a template file (chat: false)")
+            }
+            runModel = try await RunModel.http(
+                model, servedModel: servedModel, apiKeyVariable: apiKeyEnv, requestsPerEndpoint: requestsPerServer,
+                samples: samples)
+        } else {
+            runModel = try RunModel.engine(model, threads: threads)
+        }
+        do {
+            try await sample(set: set, taskSHA256: taskSHA256, kind: kind, runModel: runModel)
+            await runModel.shutdown()
+        } catch {
+            await runModel.shutdown()
+            throw error
+        }
+    }
+
+    private func sample(set: TaskSet, taskSHA256: String, kind: TaskKind, runModel: RunModel) async throws {
         let resolved = try ResolvedTemplate(
             name: template, fewShotFile: fewshot, kind: kind, chatTemplate: runModel.chatTemplate, model: runModel.name)
         let plan = try RunPlan(
