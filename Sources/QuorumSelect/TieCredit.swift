@@ -2,7 +2,8 @@
 /// several candidates: the fraction of the top set that is correct.
 ///
 /// The reference adds `1.0 / size` once per correct member rather than dividing once, and the two differ in
-/// the last bits (20 × 1/48 is 0.4166666666666665, not 20/48); this reproduces the reference bit for bit.
+/// the last bits (20 × 1/48 is 0.4166666666666665, not 20/48, and 7 × 1/7 is 1.0000000000000002); this
+/// reproduces the reference bit for bit, so a credit may exceed 1 by an ulp.
 enum TieCredit {
     /// The credit of a top set given each member's correctness.
     static func credit(_ correct: some Collection<Bool>) -> Double {

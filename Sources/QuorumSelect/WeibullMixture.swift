@@ -91,6 +91,14 @@ public struct WeibullMixture: Sendable, Hashable, Codable {
         var gradient = [Double](repeating: 0, count: 5)
         return objective.evaluate(parameters, gradient: &gradient)
     }
+
+    /// The gradient of ``negativeLogLikelihood(_:)`` with respect to `(w, k1, λ1, k2, λ2)` (analytic).
+    public func negativeLogLikelihoodGradient(_ xs: [Double]) -> [Double] {
+        let objective = MixtureLikelihood(xs: xs)
+        var gradient = [Double](repeating: 0, count: 5)
+        _ = objective.evaluate(parameters, gradient: &gradient)
+        return gradient
+    }
 }
 
 /// The mixture's negative log-likelihood and its analytic gradient over fixed data, in logs.
