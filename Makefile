@@ -5,7 +5,10 @@ SHELL := /bin/bash
 SWIFT ?= swift
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: test demo build release deps clean
+# The models the tests run (pulled into $QUORUM_HOME/models, default ~/.cache/quorum/models).
+TEST_MODELS ?= smollm2-135m qwen2.5-coder-0.5b
+
+.PHONY: test demo build release deps models clean
 
 ## deps: install system packages the build needs (Debian, as root); says what is missing otherwise.
 deps:
@@ -17,7 +20,20 @@ build: deps
 release: deps
 	$(SWIFT) build -c release -j $(JOBS)
 
-test: deps
+## models: pull TEST_MODELS (a no-op when present and verified). A failed pull does not stop `make test`:
+## it prints a loud banner and the tests that need the models then fail, saying which file is missing.
+models: deps
+	$(SWIFT) build --product quorum -j $(JOBS)
+	@"$$($(SWIFT) build --show-bin-path)/quorum" models pull $(TEST_MODELS) || { \
+	  echo "" >&2; \
+	  echo "######################################################################" >&2; \
+	  echo "##  MODEL PULL FAILED (see the error above)." >&2; \
+	  echo "##  Tests that need $(TEST_MODELS) will FAIL." >&2; \
+	  echo "##  Fix the cause and run: make models" >&2; \
+	  echo "######################################################################" >&2; \
+	  echo "" >&2; }
+
+test: deps models
 	$(SWIFT) build --build-tests -j $(JOBS)
 	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS)
 

@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "QuorumTasks", targets: ["QuorumTasks"]),
         .library(name: "QuorumSelect", targets: ["QuorumSelect"]),
         .library(name: "QuorumEval", targets: ["QuorumEval"]),
+        .library(name: "QuorumDecode", targets: ["QuorumDecode"]),
+        .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
     dependencies: [
@@ -27,16 +29,31 @@ let package = Package(
     targets: [
         // Value types shared by every stage; depends on nothing but Foundation.
         .target(name: "QuorumCore", swiftSettings: strict),
+        // The system zlib, for reading gzipped task sets (HumanEval.jsonl.gz); Foundation on Linux has no
+        // public decompression API. Headers from zlib1g-dev (Debian) or the macOS SDK.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Task-set loaders, answer extraction and answer equivalence.
-        .target(name: "QuorumTasks", dependencies: ["QuorumCore"], swiftSettings: strict),
+        .target(name: "QuorumTasks", dependencies: ["QuorumCore", "CZlib"], swiftSettings: strict),
         // Answer selection among a problem's paths: SC, PPL, PC, RPC (spec/rpc.md) and named extras.
         .target(name: "QuorumSelect", dependencies: ["QuorumCore"], swiftSettings: strict),
         // The K/seed evaluation protocol, calibration metrics and the RPC release-format import.
         .target(name: "QuorumEval", dependencies: ["QuorumCore", "QuorumSelect"], swiftSettings: strict),
+        // The decode layer: the LanguageModel protocol, next-token distributions, sampling, generation.
+        .target(name: "QuorumDecode", dependencies: ["QuorumCore"], swiftSettings: strict),
+        // The engine's inner loops in C with run-time CPU dispatch (not API; see its README). SwiftPM compiles
+        // C with -O0 in debug builds, which makes these loops ~17x slower and the model tests take many
+        // minutes, so debug builds ask for -O2 here; release builds already use it.
+        .target(
+            name: "CQuorumKernels",
+            cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+        // The embedded GGUF engine: file reader, tokenizers, forward pass.
+        .target(
+            name: "QuorumEngine", dependencies: ["QuorumCore", "QuorumDecode", "CQuorumKernels"],
+            swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval",
+                "QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumDecode", "QuorumEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -59,5 +76,15 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict),
+        .testTarget(name: "QuorumDecodeTests", dependencies: ["QuorumDecode"], swiftSettings: strict),
+        // Depends on `quorum` so that the CLI tests find the built binary next to the test bundle.
+        .testTarget(
+            name: "QuorumTasksTests", dependencies: ["QuorumTasks", "quorum"], resources: [.copy("Resources")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "QuorumEngineTests", dependencies: ["QuorumEngine", "QuorumDecode", "CQuorumKernels"],
+            swiftSettings: strict),
+        // Runs the built `quorum` executable end to end.
+        .testTarget(name: "QuorumCLITests", dependencies: ["quorum"], swiftSettings: strict),
     ]
 )

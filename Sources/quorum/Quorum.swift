@@ -7,7 +7,10 @@ struct Quorum: AsyncParsableCommand {
         commandName: "quorum",
         abstract: "Sample many reasoning paths, select an answer with a calibrated confidence, evaluate.",
         version: QuorumVersion.string,
-        subcommands: [Demo.self]
+        subcommands: [
+            Tasks.self, Extract.self, Equal.self, Tokenize.self, Models.self, Generate.self, Logits.self, Bench.self,
+            Demo.self,
+        ]
     )
 }
 

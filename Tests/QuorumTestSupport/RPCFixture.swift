@@ -7,7 +7,7 @@ public final class RPCFixture: Sendable {
     /// The release file imported as a pool, with p replaced by numpy's values (fixture.np_exp.json).
     public let pool: PathPool
     /// The reference equality relation.
-    public let equality: CachedEquivalence
+    public let equality: FixtureEquivalence
     /// The reference permutations: `permutations[m][seed]`.
     public let permutations: [Int: [[Int]]]
     /// oracle.json.
@@ -37,7 +37,7 @@ public final class RPCFixture: Sendable {
             }
         }
         self.pool = pool
-        equality = CachedEquivalence(
+        equality = FixtureEquivalence(
             cache: try SharedFiles.decode([String: Bool].self, directory + "fixture.equal_cache.json"))
         let perm = try SharedFiles.decode([String: [String: [Int]]].self, directory + "permutations.json")
         var permutations: [Int: [[Int]]] = [:]
@@ -187,7 +187,7 @@ public final class RPCFixture: Sendable {
 
 /// The reference equality relation read from its cache (`"a<##>b"` → Bool): the ground truth for
 /// fixture tests. Asking about a pair the cache lacks is a test bug and stops the test.
-public struct CachedEquivalence: AnswerEquivalence {
+public struct FixtureEquivalence: AnswerEquivalence {
     public let cache: [String: Bool]
 
     public init(cache: [String: Bool]) {

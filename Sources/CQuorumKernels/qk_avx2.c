@@ -1,0 +1,309 @@
+// The AVX2 path (x86-64 with AVX2, FMA and F16C), selected at run time by qk_dispatch.c. Every function in
+// this file is compiled for that target through `#pragma clang attribute`, so the package needs no
+// architecture flags and the portable path stays runnable on any x86-64 CPU.
+#include "qk_common.h"
+
+#if defined(__x86_64__) && defined(__clang__)
+#include <immintrin.h>
+
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
+
+#define QK_FN(name) name##_avx2_
+#define QK_HALF(h) _cvtsh_ss(h)
+#include "qk_generic.h"
+
+int qk_avx2_compiled(void) { return 1; }
+
+static inline float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/// Eight bytes (zero-extended) as eight int32 lanes.
+static inline __m256i u8x8(const uint8_t *p) { return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p)); }
+static inline __m256i u8x8_reg(__m128i v) { return _mm256_cvtepu8_epi32(v); }
+static inline __m256 to_f(__m256i v) { return _mm256_cvtepi32_ps(v); }
+
+/// 16 bytes of nibbles: the low nibbles (values 0..15) and high nibbles (values 16..31), 8 lanes each.
+typedef struct { __m256i lo0, lo1, hi0, hi1; } nibbles32;
+static inline nibbles32 unpack_nibbles(const uint8_t *qs) {
+    const __m128i v = _mm_loadu_si128((const __m128i *)qs);
+    const __m128i mask = _mm_set1_epi8(0x0F);
+    const __m128i lo = _mm_and_si128(v, mask), hi = _mm_and_si128(_mm_srli_epi16(v, 4), mask);
+    nibbles32 n = {u8x8_reg(lo), u8x8_reg(_mm_srli_si128(lo, 8)), u8x8_reg(hi), u8x8_reg(_mm_srli_si128(hi, 8))};
+    return n;
+}
+
+/// Bit k of `bits` (k = 0..7) as 16 or 0 in lane k.
+static inline __m256i high_bits8(uint32_t bits) {
+    const __m256i sel = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    const __m256i on = _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32((int)bits), sel), sel);
+    return _mm256_and_si256(on, _mm256_set1_epi32(16));
+}
+
+/// Σ q·x and Σ x over one 32-value block whose integer values are in four 8-lane groups.
+static inline void block_sums(__m256i q0, __m256i q1, __m256i q2, __m256i q3, const float *x, __m256 *sq, __m256 *sx) {
+    const __m256 x0 = _mm256_loadu_ps(x), x1 = _mm256_loadu_ps(x + 8);
+    const __m256 x2 = _mm256_loadu_ps(x + 16), x3 = _mm256_loadu_ps(x + 24);
+    const __m256 a = _mm256_fmadd_ps(to_f(q2), x2, _mm256_mul_ps(to_f(q0), x0));
+    const __m256 c = _mm256_fmadd_ps(to_f(q3), x3, _mm256_mul_ps(to_f(q1), x1));
+    *sq = _mm256_add_ps(a, c);
+    *sx = _mm256_add_ps(_mm256_add_ps(x0, x1), _mm256_add_ps(x2, x3));
+}
+
+// Each fused dot computes one block's contribution independently of the running sum and adds it to one
+// of two accumulators in turn, so consecutive blocks do not wait on one chain of dependent FMAs.
+#define QK_TWO_CHAINS(NB, BYTES, BLOCK)                                            \
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();                \
+    size_t i = 0;                                                                  \
+    for (; i + 2 <= (NB); i += 2, b += 2 * (BYTES), x += 64) {                     \
+        acc0 = _mm256_add_ps(acc0, BLOCK(b, x));                                   \
+        acc1 = _mm256_add_ps(acc1, BLOCK(b + (BYTES), x + 32));                    \
+    }                                                                              \
+    if (i < (NB)) acc0 = _mm256_add_ps(acc0, BLOCK(b, x));                         \
+    return hsum(_mm256_add_ps(acc0, acc1));
+
+static inline __m256 block_q4_0(const uint8_t *b, const float *x) {
+    const nibbles32 n = unpack_nibbles(b + 2);
+    __m256 sq, sx;
+    block_sums(n.lo0, n.lo1, n.hi0, n.hi1, x, &sq, &sx);
+    return _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), _mm256_fnmadd_ps(_mm256_set1_ps(8.0f), sx, sq));
+}
+static float dot_q4_0(const uint8_t *b, const float *x, size_t nb) { QK_TWO_CHAINS(nb, 18, block_q4_0) }
+
+static inline __m256 block_q4_1(const uint8_t *b, const float *x) {
+    const nibbles32 n = unpack_nibbles(b + 4);
+    __m256 sq, sx;
+    block_sums(n.lo0, n.lo1, n.hi0, n.hi1, x, &sq, &sx);
+    return _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b + 2))), sx, _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), sq));
+}
+static float dot_q4_1(const uint8_t *b, const float *x, size_t nb) { QK_TWO_CHAINS(nb, 20, block_q4_1) }
+
+static inline __m256 block_q5_0(const uint8_t *b, const float *x) {
+    const uint32_t qh = qk_u32(b + 2);
+    const nibbles32 n = unpack_nibbles(b + 6);
+    __m256 sq, sx;
+    block_sums(_mm256_or_si256(n.lo0, high_bits8(qh & 0xFF)), _mm256_or_si256(n.lo1, high_bits8((qh >> 8) & 0xFF)),
+               _mm256_or_si256(n.hi0, high_bits8((qh >> 16) & 0xFF)), _mm256_or_si256(n.hi1, high_bits8(qh >> 24)),
+               x, &sq, &sx);
+    return _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), _mm256_fnmadd_ps(_mm256_set1_ps(16.0f), sx, sq));
+}
+static float dot_q5_0(const uint8_t *b, const float *x, size_t nb) { QK_TWO_CHAINS(nb, 22, block_q5_0) }
+
+static inline __m256 block_q5_1(const uint8_t *b, const float *x) {
+    const uint32_t qh = qk_u32(b + 4);
+    const nibbles32 n = unpack_nibbles(b + 8);
+    __m256 sq, sx;
+    block_sums(_mm256_or_si256(n.lo0, high_bits8(qh & 0xFF)), _mm256_or_si256(n.lo1, high_bits8((qh >> 8) & 0xFF)),
+               _mm256_or_si256(n.hi0, high_bits8((qh >> 16) & 0xFF)), _mm256_or_si256(n.hi1, high_bits8(qh >> 24)),
+               x, &sq, &sx);
+    return _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b + 2))), sx, _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), sq));
+}
+static float dot_q5_1(const uint8_t *b, const float *x, size_t nb) { QK_TWO_CHAINS(nb, 24, block_q5_1) }
+
+static inline __m256 block_q8_0(const uint8_t *b, const float *x) {
+    const int8_t *q = (const int8_t *)(b + 2);
+    const __m256 p0 = _mm256_mul_ps(to_f(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)q))), _mm256_loadu_ps(x));
+    const __m256 p1 = _mm256_mul_ps(to_f(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(q + 8)))), _mm256_loadu_ps(x + 8));
+    const __m256 s0 = _mm256_fmadd_ps(to_f(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(q + 16)))), _mm256_loadu_ps(x + 16), p0);
+    const __m256 s1 = _mm256_fmadd_ps(to_f(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(q + 24)))), _mm256_loadu_ps(x + 24), p1);
+    return _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(qk_u16(b))), _mm256_add_ps(s0, s1));
+}
+static float dot_q8_0(const uint8_t *b, const float *x, size_t nb) { QK_TWO_CHAINS(nb, 34, block_q8_0) }
+
+/// One 32-value sub-block of a Q4_K/Q5_K block: Σ q·x and Σ x. `q` holds the sub-block's nibbles (low when
+/// shift = 0, high when shift = 4); for Q5_K, `qh` and `bit` give its fifth bits.
+static inline void k_sub_block(const uint8_t *q, int shift, const uint8_t *qh, int bit_index, const float *x,
+                               __m256 *sq_out, __m256 *sx_out) {
+    const __m256i mask = _mm256_set1_epi32(0x0F), sixteen = _mm256_set1_epi32(16);
+    const __m256i bit = _mm256_set1_epi32(1 << bit_index);
+    __m256 sq0 = _mm256_setzero_ps(), sq1 = sq0, sx0 = sq0, sx1 = sq0;
+    for (int g = 0; g < 4; g += 2) {
+        __m256i v0 = _mm256_and_si256(_mm256_srli_epi32(u8x8(q + 8 * g), shift), mask);
+        __m256i v1 = _mm256_and_si256(_mm256_srli_epi32(u8x8(q + 8 * g + 8), shift), mask);
+        if (qh) {
+            v0 = _mm256_or_si256(v0, _mm256_and_si256(_mm256_cmpeq_epi32(_mm256_and_si256(u8x8(qh + 8 * g), bit), bit), sixteen));
+            v1 = _mm256_or_si256(v1, _mm256_and_si256(_mm256_cmpeq_epi32(_mm256_and_si256(u8x8(qh + 8 * g + 8), bit), bit), sixteen));
+        }
+        const __m256 x0 = _mm256_loadu_ps(x + 8 * g), x1 = _mm256_loadu_ps(x + 8 * g + 8);
+        sq0 = _mm256_fmadd_ps(to_f(v0), x0, sq0);
+        sq1 = _mm256_fmadd_ps(to_f(v1), x1, sq1);
+        sx0 = _mm256_add_ps(sx0, x0);
+        sx1 = _mm256_add_ps(sx1, x1);
+    }
+    *sq_out = _mm256_add_ps(sq0, sq1);
+    *sx_out = _mm256_add_ps(sx0, sx1);
+}
+
+/// Q4_K and Q5_K share their layout except for Q5_K's 32 bytes of fifth bits (`five`).
+static float dot_k4k5(const uint8_t *b, const float *x, size_t nb, int five) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0;
+    const size_t bytes = five ? 176 : 144;
+    for (size_t i = 0; i < nb; i++, b += bytes, x += 256) {
+        const float d = _cvtsh_ss(qk_u16(b)), dmin = _cvtsh_ss(qk_u16(b + 2));
+        const uint8_t *scales = b + 4, *qh = five ? b + 16 : NULL, *qs = five ? b + 48 : b + 16;
+        for (int c = 0; c < 4; c++) {
+            uint8_t s0, m0, s1, m1;
+            qk_scale_min_k4(2 * c, scales, &s0, &m0);
+            qk_scale_min_k4(2 * c + 1, scales, &s1, &m1);
+            __m256 sq0, sx0, sq1, sx1;
+            k_sub_block(qs + 32 * c, 0, qh, 2 * c, x + 64 * c, &sq0, &sx0);
+            k_sub_block(qs + 32 * c, 4, qh, 2 * c + 1, x + 64 * c + 32, &sq1, &sx1);
+            acc0 = _mm256_add_ps(acc0, _mm256_fnmadd_ps(_mm256_set1_ps(dmin * m0), sx0, _mm256_mul_ps(_mm256_set1_ps(d * s0), sq0)));
+            acc1 = _mm256_add_ps(acc1, _mm256_fnmadd_ps(_mm256_set1_ps(dmin * m1), sx1, _mm256_mul_ps(_mm256_set1_ps(d * s1), sq1)));
+        }
+    }
+    return hsum(_mm256_add_ps(acc0, acc1));
+}
+
+static float dot_q6_k(const uint8_t *b, const float *x, size_t nb) {
+    __m256 a1 = _mm256_setzero_ps(), a2 = a1, a3 = a1, a4 = a1;
+    const __m256i low = _mm256_set1_epi32(0x0F), two = _mm256_set1_epi32(3), off = _mm256_set1_epi32(32);
+    for (size_t i = 0; i < nb; i++, b += 210, x += 256) {
+        const float d = _cvtsh_ss(qk_u16(b + 208));
+        for (int n = 0; n < 2; n++) {
+            const uint8_t *ql = b + 64 * n, *qh = b + 128 + 32 * n;
+            const int8_t *sc = (const int8_t *)(b + 192) + 8 * n;
+            const float *xn = x + 128 * n;
+            for (int l = 0; l < 32; l += 8) {
+                const int is = l / 16;
+                const __m256i a = u8x8(ql + l), c = u8x8(ql + l + 32), h = u8x8(qh + l);
+                const __m256i q1 = _mm256_sub_epi32(_mm256_or_si256(_mm256_and_si256(a, low),
+                    _mm256_slli_epi32(_mm256_and_si256(h, two), 4)), off);
+                const __m256i q2 = _mm256_sub_epi32(_mm256_or_si256(_mm256_and_si256(c, low),
+                    _mm256_slli_epi32(_mm256_and_si256(_mm256_srli_epi32(h, 2), two), 4)), off);
+                const __m256i q3 = _mm256_sub_epi32(_mm256_or_si256(_mm256_srli_epi32(a, 4),
+                    _mm256_slli_epi32(_mm256_and_si256(_mm256_srli_epi32(h, 4), two), 4)), off);
+                const __m256i q4 = _mm256_sub_epi32(_mm256_or_si256(_mm256_srli_epi32(c, 4),
+                    _mm256_slli_epi32(_mm256_srli_epi32(h, 6), 4)), off);
+                a1 = _mm256_fmadd_ps(_mm256_set1_ps(d * sc[is]), _mm256_mul_ps(to_f(q1), _mm256_loadu_ps(xn + l)), a1);
+                a2 = _mm256_fmadd_ps(_mm256_set1_ps(d * sc[is + 2]), _mm256_mul_ps(to_f(q2), _mm256_loadu_ps(xn + l + 32)), a2);
+                a3 = _mm256_fmadd_ps(_mm256_set1_ps(d * sc[is + 4]), _mm256_mul_ps(to_f(q3), _mm256_loadu_ps(xn + l + 64)), a3);
+                a4 = _mm256_fmadd_ps(_mm256_set1_ps(d * sc[is + 6]), _mm256_mul_ps(to_f(q4), _mm256_loadu_ps(xn + l + 96)), a4);
+            }
+        }
+    }
+    return hsum(_mm256_add_ps(_mm256_add_ps(a1, a2), _mm256_add_ps(a3, a4)));
+}
+
+float qk_dot_avx2(const float *a, const float *b, size_t n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
+    }
+    for (; i + 8 <= n; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+    float total = hsum(_mm256_add_ps(s0, s1));
+    for (; i < n; i++) total += a[i] * b[i];
+    return total;
+}
+
+void qk_axpy_avx2(float *y, float a, const float *x, size_t n) {
+    const __m256 av = _mm256_set1_ps(a);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; i++) y[i] += a * x[i];
+}
+
+static float dot_f16(const uint8_t *row, const float *x, size_t cols) {
+    __m256 acc = _mm256_setzero_ps();
+    size_t i = 0;
+    for (; i + 8 <= cols; i += 8)
+        acc = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(row + 2 * i))), _mm256_loadu_ps(x + i), acc);
+    float total = hsum(acc);
+    for (; i < cols; i++) total += _cvtsh_ss(qk_u16(row + 2 * i)) * x[i];
+    return total;
+}
+
+/// One row · x for any type: the fused kernels above, or decode-then-dot for the rest.
+static float dot_row(int type, const uint8_t *row, const float *x, size_t cols) {
+    switch (type) {
+    case QK_TYPE_F32: return qk_dot_avx2((const float *)(const void *)row, x, cols);
+    case QK_TYPE_F16: return dot_f16(row, x, cols);
+    case QK_TYPE_Q4_0: return dot_q4_0(row, x, cols / 32);
+    case QK_TYPE_Q4_1: return dot_q4_1(row, x, cols / 32);
+    case QK_TYPE_Q5_0: return dot_q5_0(row, x, cols / 32);
+    case QK_TYPE_Q5_1: return dot_q5_1(row, x, cols / 32);
+    case QK_TYPE_Q8_0: return dot_q8_0(row, x, cols / 32);
+    case QK_TYPE_Q4_K: return dot_k4k5(row, x, cols / 256, 0);
+    case QK_TYPE_Q5_K: return dot_k4k5(row, x, cols / 256, 1);
+    case QK_TYPE_Q6_K: return dot_q6_k(row, x, cols / 256);
+    default: return dot_row_generic_avx2_(type, row, x, cols);
+    }
+}
+
+/// Up to four decoded rows (w0..w3, `rows` of them) against two vectors at once.
+static void tile_dot(const float *const w[QK_MATMUL_TILE], size_t rows, size_t cols, const float *xa,
+                     const float *xb, float ya[QK_MATMUL_TILE], float yb[QK_MATMUL_TILE]) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    const float *w0 = w[0], *w1 = rows > 1 ? w[1] : w[0], *w2 = rows > 2 ? w[2] : w[0], *w3 = rows > 3 ? w[3] : w[0];
+    for (size_t c = 0; c < cols; c += 8) {
+        const __m256 x0 = _mm256_loadu_ps(xa + c), x1 = _mm256_loadu_ps(xb + c);
+        const __m256 v0 = _mm256_loadu_ps(w0 + c), v1 = _mm256_loadu_ps(w1 + c);
+        const __m256 v2 = _mm256_loadu_ps(w2 + c), v3 = _mm256_loadu_ps(w3 + c);
+        a0 = _mm256_fmadd_ps(v0, x0, a0); b0 = _mm256_fmadd_ps(v0, x1, b0);
+        a1 = _mm256_fmadd_ps(v1, x0, a1); b1 = _mm256_fmadd_ps(v1, x1, b1);
+        a2 = _mm256_fmadd_ps(v2, x0, a2); b2 = _mm256_fmadd_ps(v2, x1, b2);
+        a3 = _mm256_fmadd_ps(v3, x0, a3); b3 = _mm256_fmadd_ps(v3, x1, b3);
+    }
+    ya[0] = hsum(a0); ya[1] = hsum(a1); ya[2] = hsum(a2); ya[3] = hsum(a3);
+    yb[0] = hsum(b0); yb[1] = hsum(b1); yb[2] = hsum(b2); yb[3] = hsum(b3);
+}
+
+int qk_dequantize_avx2(int type, const uint8_t *src, float *dst, size_t count) {
+    return dequantize_impl_avx2_(type, src, dst, count);
+}
+
+void qk_matmul_avx2(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin, size_t row_end,
+                    const float *x, size_t x_stride, size_t nvec, float *y, size_t y_stride, float *scratch) {
+    if (nvec == 1) {
+        for (size_t r = row_begin; r < row_end; r++) y[r] = dot_row(type, w + r * row_bytes, x, cols);
+        return;
+    }
+    if (cols % 8 != 0) {  // only possible for F32/F16/BF16 rows; keep the simple path
+        qk_matmul_portable(type, w, row_bytes, cols, row_begin, row_end, x, x_stride, nvec, y, y_stride, scratch);
+        return;
+    }
+    for (size_t r = row_begin; r < row_end; r += QK_MATMUL_TILE) {
+        const size_t rows = row_end - r < QK_MATMUL_TILE ? row_end - r : QK_MATMUL_TILE;
+        const float *tile[QK_MATMUL_TILE];
+        for (size_t i = 0; i < rows; i++) {
+            dequantize_impl_avx2_(type, w + (r + i) * row_bytes, scratch + i * cols, cols);
+            tile[i] = scratch + i * cols;
+        }
+        for (size_t i = rows; i < QK_MATMUL_TILE; i++) tile[i] = tile[0];
+        float ya[QK_MATMUL_TILE], yb[QK_MATMUL_TILE];
+        size_t v = 0;
+        for (; v + 2 <= nvec; v += 2) {
+            tile_dot(tile, rows, cols, x + v * x_stride, x + (v + 1) * x_stride, ya, yb);
+            for (size_t i = 0; i < rows; i++) {
+                y[v * y_stride + r + i] = ya[i];
+                y[(v + 1) * y_stride + r + i] = yb[i];
+            }
+        }
+        if (v < nvec) {
+            tile_dot(tile, rows, cols, x + v * x_stride, x + v * x_stride, ya, yb);
+            for (size_t i = 0; i < rows; i++) y[v * y_stride + r + i] = ya[i];
+        }
+    }
+}
+
+#pragma clang attribute pop
+
+#else  // not x86-64 with clang: the AVX2 path is never selected; these keep the linker satisfied.
+
+int qk_avx2_compiled(void) { return 0; }
+int qk_dequantize_avx2(int type, const uint8_t *src, float *dst, size_t count) {
+    return qk_dequantize_portable(type, src, dst, count);
+}
+void qk_matmul_avx2(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin, size_t row_end,
+                    const float *x, size_t x_stride, size_t nvec, float *y, size_t y_stride, float *scratch) {
+    qk_matmul_portable(type, w, row_bytes, cols, row_begin, row_end, x, x_stride, nvec, y, y_stride, scratch);
+}
+float qk_dot_avx2(const float *a, const float *b, size_t n) { return qk_dot_portable(a, b, n); }
+void qk_axpy_avx2(float *y, float a, const float *x, size_t n) { qk_axpy_portable(y, a, x, n); }
+
+#endif

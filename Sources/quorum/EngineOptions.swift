@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import QuorumEngine
+
+/// `--model NAME|FILE.gguf` and `--threads`, shared by the commands that run the embedded engine.
+struct EngineOptions: ParsableArguments {
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "Threads for the forward pass (default: the number of available cores).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+    }
+
+    /// Loads the model and its tokenizer; a missing or unknown model gives ModelStore's clear error.
+    func loadEngine() throws -> EngineModel {
+        try EngineModel(path: modelOptions.resolvedPath(), threads: threads)
+    }
+}
+
+/// A prompt given either as text (`--prompt`) or as token ids (`--prompt-tokens`).
+struct PromptOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The prompt text; control tokens spelled in it (such as <|im_start|>) become single tokens.", valueName: "text"))
+    var prompt: String?
+
+    @Option(help: ArgumentHelp("The prompt as comma-separated token ids.", valueName: "ids"))
+    var promptTokens: TokenList?
+
+    func validate() throws {
+        if (prompt == nil) == (promptTokens == nil) {
+            throw ValidationError("give the prompt with --prompt or with --prompt-tokens (one of them)")
+        }
+        if prompt == "" { throw ValidationError("--prompt is empty") }
+    }
+
+    /// The prompt's token ids.
+    func tokens(for model: EngineModel) throws -> [Int] {
+        if let promptTokens { return promptTokens.ids }
+        guard let text = model.text else { throw CommandError("--prompt needs the model's tokenizer") }
+        let ids = try text.encode(prompt ?? "")
+        guard !ids.isEmpty else { throw CommandError("the prompt gives no tokens") }
+        return ids
+    }
+}
+
+/// A comma-separated list of token ids, e.g. `1,2,3`.
+struct TokenList: ExpressibleByArgument {
+    let ids: [Int]
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+        var ids: [Int] = []
+        for p in parts {
+            guard let id = Int(p.trimmingCharacters(in: .whitespaces)), id >= 0 else { return nil }
+            ids.append(id)
+        }
+        guard !ids.isEmpty else { return nil }
+        self.ids = ids
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// A failure while running a command (as opposed to bad arguments): printed as `Error: <message>`.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
