@@ -113,6 +113,7 @@ public struct PruningOutcome: Sendable, Hashable {
             result["swapped"] = swapped ? 1 : 0
         }
         if skipReason != nil { result["fit_skipped"] = 1 }
-        return result
+        // Selections are JSON, which has no NaN or infinity: a non-finite value is left out.
+        return result.filter { $0.value.isFinite }
     }
 }
