@@ -1,18 +1,26 @@
+import Foundation
+
 /// The paper's protocol for accuracy and calibration versus the number of samples K (spec/rpc.md).
 ///
 /// For each seed s, the pool positions `0..<m` are shuffled as CPython's `random.seed(s);
 /// random.shuffle(idx)` does, and the first K positions, in that order, select the paths of EVERY problem.
 /// Each method selects on each problem's K paths; the seed's metrics are taken over problems; results are
 /// summarised as mean ± population standard deviation over seeds (accuracy in %, ECE × 100).
+///
+/// The (method, K, seed) cells are independent and run on all cores; each cell is computed in a fixed
+/// order, so results do not depend on scheduling.
 public struct EvaluationProtocol: Sendable, Hashable {
     /// The grid of K values.
     public var ks: [Int]
     /// The seeds, by default 0..<10.
     public var seeds: [Int]
+    /// Whether cells run concurrently (the results are the same either way).
+    public var concurrent: Bool
 
-    public init(ks: [Int], seeds: [Int] = Array(0..<10)) {
+    public init(ks: [Int], seeds: [Int] = Array(0..<10), concurrent: Bool = true) {
         self.ks = ks
         self.seeds = seeds
+        self.concurrent = concurrent
     }
 
     /// Evaluates each method on `pool`, deciding answer equality with `equivalence`.
@@ -27,15 +35,38 @@ public struct EvaluationProtocol: Sendable, Hashable {
             AnswerTable(answers: $0.paths.map(\.answer), gold: $0.gold, equivalence: equivalence)
         }
         let permutations = seeds.map { CPythonRandom.permutation(count: m, seed: $0) }
+        // One cell per (method, K, seed), in that nesting order.
+        let cellCount = methods.count * ks.count * seeds.count
+        let cells = CellResults(count: cellCount)
+        let runCell: @Sendable (Int) -> Void = { cell in
+            let method = methods[cell / (self.ks.count * self.seeds.count)]
+            let k = self.ks[(cell / self.seeds.count) % self.ks.count]
+            let seedIndex = cell % self.seeds.count
+            do throws(EvalError) {
+                let selections = try self.select(
+                    pool, tables: tables, positions: Array(permutations[seedIndex].prefix(k)), method: method)
+                cells.store(.success(CalibrationMetrics.measure(selections)), at: cell)
+            } catch {
+                cells.store(.failure(error), at: cell)
+            }
+        }
+        if concurrent {
+            DispatchQueue.concurrentPerform(iterations: cellCount, execute: runCell)
+        } else {
+            for cell in 0..<cellCount { runCell(cell) }
+        }
+        let results = cells.results
         var curves: [MethodCurve] = []
-        for method in methods {
+        for (methodIndex, method) in methods.enumerated() {
             var points: [KPoint] = []
-            for k in ks {
+            for (kIndex, k) in ks.enumerated() {
                 var perSeed: [SeedMetrics] = []
-                for (seed, permutation) in zip(seeds, permutations) {
-                    let selections = try select(
-                        pool, tables: tables, positions: Array(permutation.prefix(k)), method: method)
-                    perSeed.append(SeedMetrics(seed: seed, metrics: CalibrationMetrics.measure(selections)))
+                for (seedIndex, seed) in seeds.enumerated() {
+                    switch results[(methodIndex * ks.count + kIndex) * seeds.count + seedIndex] {
+                    case .success(let metrics): perSeed.append(SeedMetrics(seed: seed, metrics: metrics))
+                    case .failure(let error): throw error
+                    case nil: preconditionFailure("cell not computed")
+                    }
                 }
                 points.append(KPoint(k: k, perSeed: perSeed))
             }
@@ -143,5 +174,27 @@ public struct Summary: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case accuracyMean = "accuracy_mean", accuracyStd = "accuracy_std", eceMean = "ece_mean"
         case eceStd = "ece_std", brierMean = "brier_mean", nllMean = "nll_mean", aurocMean = "auroc_mean"
+    }
+}
+
+/// The metrics of every cell, written from concurrent workers.
+private final class CellResults: @unchecked Sendable {
+    private var storage: [Result<CalibrationMetrics, EvalError>?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        storage = Array(repeating: nil, count: count)
+    }
+
+    func store(_ result: Result<CalibrationMetrics, EvalError>, at index: Int) {
+        lock.lock()
+        storage[index] = result
+        lock.unlock()
+    }
+
+    var results: [Result<CalibrationMetrics, EvalError>?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
     }
 }

@@ -212,18 +212,19 @@ public struct BoundedLBFGS: Sendable {
 
     /// `B = θI` followed by the BFGS updates with the stored pairs, oldest first: the matrix that the
     /// compact L-BFGS representation stands for. A pair whose `sᵀBs` is not positive is skipped.
-    func quasiNewtonMatrix(theta: Double, s: [[Double]], y: [[Double]]) -> [[Double]] {
+    func quasiNewtonMatrix(theta: Double, s: [[Double]], y: [[Double]]) -> Matrix {
         let n = lower.count
-        var b = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-        for i in 0..<n { b[i][i] = theta }
+        var b = Matrix(size: n)
+        for i in 0..<n { b[i, i] = theta }
         for (sk, yk) in zip(s, y) {
-            let bs = multiply(b, sk)
+            let bs = b * sk
             let sBs = dot(sk, bs)
             let ys = dot(yk, sk)
             guard sBs > 0, ys > 0, sBs.isFinite, ys.isFinite else { continue }
             for i in 0..<n {
+                let yi = yk[i] / ys, bi = bs[i] / sBs
                 for j in 0..<n {
-                    b[i][j] += yk[i] * yk[j] / ys - bs[i] * bs[j] / sBs
+                    b[i, j] += yi * yk[j] - bi * bs[j]
                 }
             }
         }
@@ -231,7 +232,7 @@ public struct BoundedLBFGS: Sendable {
     }
 
     /// The generalised Cauchy point and which variables are free (strictly inside their bounds) there.
-    func cauchyPoint(x: [Double], g: [Double], b: [[Double]]) -> [Double] {
+    func cauchyPoint(x: [Double], g: [Double], b: Matrix) -> [Double] {
         let n = x.count
         // Breakpoints: the step t at which x_i − t g_i reaches its bound.
         var breakpoint = [Double](repeating: .infinity, count: n)
@@ -249,7 +250,7 @@ public struct BoundedLBFGS: Sendable {
         var z = [Double](repeating: 0, count: n)
         let order = (0..<n).filter { breakpoint[$0] > 0 && breakpoint[$0].isFinite }
             .sorted { (breakpoint[$0], $0) < (breakpoint[$1], $1) }
-        var bd = multiply(b, d)
+        var bd = b * d
         // Model derivatives along the current segment: f' = gᵀd + zᵀBd, f'' = dᵀBd.
         var slope = dot(g, d) + dot(z, bd)
         var curvature = dot(d, bd)
@@ -270,7 +271,7 @@ public struct BoundedLBFGS: Sendable {
             d[variable] = 0
             t = breakpoint[variable]
             next += 1
-            bd = multiply(b, d)
+            bd = b * d
             slope = dot(g, d) + dot(z, bd)
             curvature = max(dot(d, bd), curvatureFloor)
         }
@@ -287,15 +288,18 @@ public struct BoundedLBFGS: Sendable {
 
     /// Minimises the quadratic model over the variables free at the Cauchy point, then keeps the result
     /// feasible: projected when that still descends from x, else truncated at the first bound.
-    func subspaceMinimum(x: [Double], g: [Double], b: [[Double]], cauchy: [Double]) -> [Double] {
+    func subspaceMinimum(x: [Double], g: [Double], b: Matrix, cauchy: [Double]) -> [Double] {
         let n = x.count
         let free = (0..<n).filter { cauchy[$0] > lower[$0] && cauchy[$0] < upper[$0] }
         guard !free.isEmpty else { return cauchy }
         // Reduced gradient of the model at the Cauchy point: r = g + B(x^c − x), on the free variables.
         let step = (0..<n).map { cauchy[$0] - x[$0] }
-        let bStep = multiply(b, step)
+        let bStep = b * step
         let r = free.map { -(g[$0] + bStep[$0]) }
-        let reduced = free.map { i in free.map { j in b[i][j] } }
+        var reduced = Matrix(size: free.count)
+        for (row, i) in free.enumerated() {
+            for (column, j) in free.enumerated() { reduced[row, column] = b[i, j] }
+        }
         guard let du = Cholesky.solve(reduced, r) else { return cauchy }
         var target = cauchy
         var leftBox = false
@@ -360,40 +364,61 @@ func dot(_ a: [Double], _ b: [Double]) -> Double {
     return total
 }
 
-@inline(__always)
-func multiply(_ m: [[Double]], _ v: [Double]) -> [Double] {
-    m.map { dot($0, v) }
+/// A small dense square matrix, row major.
+struct Matrix {
+    let size: Int
+    var values: [Double]
+
+    init(size: Int) {
+        self.size = size
+        values = [Double](repeating: 0, count: size * size)
+    }
+
+    subscript(row: Int, column: Int) -> Double {
+        get { values[row * size + column] }
+        set { values[row * size + column] = newValue }
+    }
+
+    static func * (m: Matrix, v: [Double]) -> [Double] {
+        var result = [Double](repeating: 0, count: m.size)
+        for i in 0..<m.size {
+            var total = 0.0
+            for j in 0..<m.size { total += m.values[i * m.size + j] * v[j] }
+            result[i] = total
+        }
+        return result
+    }
 }
 
 /// Solves a small symmetric positive-definite system by Cholesky factorisation; `nil` when the matrix is
 /// not numerically positive definite.
 enum Cholesky {
-    static func solve(_ a: [[Double]], _ b: [Double]) -> [Double]? {
+    static func solve(_ a: Matrix, _ b: [Double]) -> [Double]? {
         let n = b.count
-        var l = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        var l = Matrix(size: n)
         for i in 0..<n {
             for j in 0...i {
-                var sum = a[i][j]
-                for k in 0..<j { sum -= l[i][k] * l[j][k] }
+                var sum = a[i, j]
+                for k in 0..<j { sum -= l[i, k] * l[j, k] }
                 if i == j {
                     guard sum > 0, sum.isFinite else { return nil }
-                    l[i][i] = sum.squareRoot()
+                    l[i, i] = sum.squareRoot()
                 } else {
-                    l[i][j] = sum / l[j][j]
+                    l[i, j] = sum / l[j, j]
                 }
             }
         }
         var y = [Double](repeating: 0, count: n)
         for i in 0..<n {
             var sum = b[i]
-            for k in 0..<i { sum -= l[i][k] * y[k] }
-            y[i] = sum / l[i][i]
+            for k in 0..<i { sum -= l[i, k] * y[k] }
+            y[i] = sum / l[i, i]
         }
         var x = [Double](repeating: 0, count: n)
         for i in stride(from: n - 1, through: 0, by: -1) {
             var sum = y[i]
-            for k in (i + 1)..<n { sum -= l[k][i] * x[k] }
-            x[i] = sum / l[i][i]
+            for k in (i + 1)..<n { sum -= l[k, i] * x[k] }
+            x[i] = sum / l[i, i]
         }
         guard x.allSatisfy(\.isFinite) else { return nil }
         return x

@@ -122,8 +122,14 @@ struct MixtureLikelihood {
         let logLambda1 = log(lambda1), logLambda2 = log(lambda2)
         let kOverLambda1 = k1 / lambda1, kOverLambda2 = k2 / lambda2
         let inverseK1 = 1 / k1, inverseK2 = 1 / k2
+        let inverseW1 = 1 / w, inverseW2 = 1 / (1 - w)
         var nll = 0.0
         var gw = 0.0, gk1 = 0.0, gl1 = 0.0, gk2 = 0.0, gl2 = 0.0
+        // Σ log(1 + t) is taken as the log of a running product (one log per 700 points instead of one per
+        // point: the product of factors in (1, 2] is renormalised long before it could overflow).
+        var product = 1.0
+        var logProducts = 0.0
+        var sinceLog = 0
         for logX in logXs {
             let u1 = logX - logLambda1
             let e1 = exp(k1 * u1)
@@ -132,21 +138,27 @@ struct MixtureLikelihood {
             let e2 = exp(k2 * u2)
             let b = logW2 + logK2 - logLambda2 + (k2 - 1) * u2 - e2
             guard a.isFinite || b.isFinite else { return .infinity }
-            // log(e^a + e^b) and the responsibilities r1 = e^(a − lse), r2 = e^(b − lse).
-            let r1: Double, r2: Double, logMix: Double
+            // log(e^a + e^b) = max + log(1 + t) with t = e^(−|a − b|); responsibilities r1, r2.
+            let r1: Double, r2: Double, t: Double
             if a >= b {
-                let t = exp(b - a)
-                logMix = a + log1p(t)
+                t = exp(b - a)
+                nll -= a
                 r1 = 1 / (1 + t)
                 r2 = t * r1
             } else {
-                let t = exp(a - b)
-                logMix = b + log1p(t)
+                t = exp(a - b)
+                nll -= b
                 r2 = 1 / (1 + t)
                 r1 = t * r2
             }
-            nll -= logMix
-            gw -= r1 / w - r2 / (1 - w)
+            product *= 1 + t
+            sinceLog += 1
+            if sinceLog == 700 {
+                logProducts += log(product)
+                product = 1
+                sinceLog = 0
+            }
+            gw -= r1 * inverseW1 - r2 * inverseW2
             if r1 > 0 {
                 gk1 -= r1 * (inverseK1 + u1 * (1 - e1))
                 gl1 -= r1 * kOverLambda1 * (e1 - 1)
@@ -156,6 +168,7 @@ struct MixtureLikelihood {
                 gl2 -= r2 * kOverLambda2 * (e2 - 1)
             }
         }
+        nll -= logProducts + log(product)
         g[0] = gw
         g[1] = gk1
         g[2] = gl1

@@ -46,6 +46,18 @@ import Testing
         }
     }
 
+    /// Cells run concurrently by default; the results equal a sequential run exactly.
+    @Test func concurrentRunEqualsSequentialRun() throws {
+        let fixture = try RPCFixture.load()
+        let methods = SelectionMethod.reference.map(\.aggregator)
+        let concurrent = try EvaluationProtocol(ks: [1, 4, 16], seeds: [0, 3, 7]).run(
+            fixture.pool, methods: methods, equivalence: fixture.equality)
+        let sequential = try EvaluationProtocol(ks: [1, 4, 16], seeds: [0, 3, 7], concurrent: false).run(
+            fixture.pool, methods: methods, equivalence: fixture.equality)
+        #expect(concurrent == sequential)
+        #expect(concurrent.methods.map(\.method) == ["ppl", "sc", "pc", "rpc"])
+    }
+
     /// RPC with the reference's fitted parameters for every (K, seed, problem): per-seed metrics within
     /// 1e-9, i.e. pruning plus PC aggregation reproduce the reference exactly.
     @Test func rpcMatchesPerSeedGivenTheReferenceFits() throws {
