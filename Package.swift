@@ -18,13 +18,16 @@ let package = Package(
         .library(name: "QuorumTasks", targets: ["QuorumTasks"]),
         .library(name: "QuorumSelect", targets: ["QuorumSelect"]),
         .library(name: "QuorumEval", targets: ["QuorumEval"]),
+        .library(name: "QuorumCode", targets: ["QuorumCode"]),
         .library(name: "QuorumDecode", targets: ["QuorumDecode"]),
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
+        .library(name: "QuorumHTTP", targets: ["QuorumHTTP"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Value types shared by every stage; depends on nothing but Foundation.
@@ -38,6 +41,9 @@ let package = Package(
         .target(name: "QuorumSelect", dependencies: ["QuorumCore"], swiftSettings: strict),
         // The K/seed evaluation protocol, calibration metrics and the RPC release-format import.
         .target(name: "QuorumEval", dependencies: ["QuorumCore", "QuorumSelect"], swiftSettings: strict),
+        // Code tasks: program assembly, prompt templates, sandboxed Python execution, pass@k and
+        // execution-based answer equivalence.
+        .target(name: "QuorumCode", dependencies: ["QuorumCore", "QuorumTasks"], swiftSettings: strict),
         // The decode layer: the LanguageModel protocol, next-token distributions, sampling, generation.
         .target(name: "QuorumDecode", dependencies: ["QuorumCore"], swiftSettings: strict),
         // The engine's inner loops in C with run-time CPU dispatch (not API; see its README). SwiftPM compiles
@@ -50,10 +56,16 @@ let package = Package(
         .target(
             name: "QuorumEngine", dependencies: ["QuorumCore", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
+        // The OpenAI-compatible HTTP backend: /v1/completions with log-probabilities, retries, several endpoints.
+        .target(
+            name: "QuorumHTTP",
+            dependencies: ["QuorumCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumDecode", "QuorumEngine",
+                "QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumCode", "QuorumDecode",
+                "QuorumEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -81,10 +93,12 @@ let package = Package(
         .testTarget(
             name: "QuorumTasksTests", dependencies: ["QuorumTasks", "quorum"], resources: [.copy("Resources")],
             swiftSettings: strict),
+        .testTarget(name: "QuorumCodeTests", dependencies: ["QuorumCode", "quorum"], swiftSettings: strict),
         .testTarget(
             name: "QuorumEngineTests", dependencies: ["QuorumEngine", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
         // Runs the built `quorum` executable end to end.
         .testTarget(name: "QuorumCLITests", dependencies: ["quorum"], swiftSettings: strict),
+        .testTarget(name: "QuorumHTTPTests", dependencies: ["QuorumHTTP"], swiftSettings: strict),
     ]
 )

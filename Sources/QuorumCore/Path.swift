@@ -89,12 +89,15 @@ public struct ReasoningPath: Sendable, Codable, Hashable {
     public var cost: Cost?
     /// Per-path score supplied by another tool (e.g. a reward model), for weighted selection.
     public var score: Double?
+    /// For code problems: the outcome of running the path's program against the task's tests, when it was
+    /// run; `nil` (and absent from the JSON) otherwise.
+    public var execution: ExecutionRecord?
 
     public init(
         problem: String, path: Int, text: String, answer: String, meanLogprob: Double,
         sumLogprob: Double? = nil, tokens: [Int]? = nil, logprobs: [Double]? = nil,
         model: String? = nil, decoder: String? = nil, params: [String: Double]? = nil,
-        finish: FinishReason? = nil, cost: Cost? = nil, score: Double? = nil
+        finish: FinishReason? = nil, cost: Cost? = nil, score: Double? = nil, execution: ExecutionRecord? = nil
     ) {
         self.problem = problem
         self.path = path
@@ -110,13 +113,14 @@ public struct ReasoningPath: Sendable, Codable, Hashable {
         self.finish = finish
         self.cost = cost
         self.score = score
+        self.execution = execution
     }
 
     /// The path probability used by PPL, PC and RPC: `exp(meanLogprob)`, the inverse perplexity.
     public var probability: Double { exp(meanLogprob) }
 
     enum CodingKeys: String, CodingKey {
-        case problem, path, model, decoder, params, text, answer, finish, tokens, logprobs, cost, score
+        case problem, path, model, decoder, params, text, answer, finish, tokens, logprobs, cost, score, execution
         case meanLogprob = "mean_logprob", sumLogprob = "sum_logprob"
     }
 }

@@ -45,6 +45,8 @@ public enum ExtractionRule: String, Sendable, Codable, CaseIterable, Hashable {
     case optionText = "option-text"
     /// Text: the whole text, normalised.
     case wholeText = "whole-text"
-    /// Code: the last fenced code block.
+    /// Code: a fenced code block (see ``CodeAnswerExtractor`` for which).
     case codeBlock = "code-block"
+    /// Code: a completion of the prompt, cut at the first stop sequence.
+    case completion
 }
