@@ -35,7 +35,10 @@ models: deps
 
 test: deps models
 	$(SWIFT) build --build-tests -j $(JOBS)
-	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS)
+	@# The HTTP fault-injection tests check that deadlines cut slow servers short; they run in a process of
+	@# their own so that the CPU-bound engine and sandbox suites cannot starve their event loops.
+	$(SWIFT) test --skip-build --skip QuorumHTTPTests
+	$(SWIFT) test --skip-build --filter QuorumHTTPTests
 
 demo: release
 	$(SWIFT) run -c release quorum demo

@@ -16,6 +16,8 @@ let package = Package(
     products: [
         .library(name: "QuorumCore", targets: ["QuorumCore"]),
         .library(name: "QuorumTasks", targets: ["QuorumTasks"]),
+        .library(name: "QuorumSelect", targets: ["QuorumSelect"]),
+        .library(name: "QuorumEval", targets: ["QuorumEval"]),
         .library(name: "QuorumCode", targets: ["QuorumCode"]),
         .library(name: "QuorumDecode", targets: ["QuorumDecode"]),
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
@@ -25,6 +27,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
@@ -35,6 +38,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Task-set loaders, answer extraction and answer equivalence.
         .target(name: "QuorumTasks", dependencies: ["QuorumCore", "CZlib"], swiftSettings: strict),
+        // Answer selection among a problem's paths: SC, PPL, PC, RPC (spec/rpc.md) and named extras.
+        .target(name: "QuorumSelect", dependencies: ["QuorumCore"], swiftSettings: strict),
+        // The K/seed evaluation protocol, calibration metrics and the RPC release-format import.
+        .target(name: "QuorumEval", dependencies: ["QuorumCore", "QuorumSelect"], swiftSettings: strict),
         // Code tasks: program assembly, prompt templates, sandboxed Python execution, pass@k and
         // execution-based answer equivalence.
         .target(name: "QuorumCode", dependencies: ["QuorumCore", "QuorumTasks"], swiftSettings: strict),
@@ -63,11 +70,30 @@ let package = Package(
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumCore", "QuorumTasks", "QuorumCode", "QuorumDecode", "QuorumEngine", "QuorumHTTP", "QuorumRun",
+                "QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumCode", "QuorumDecode",
+                "QuorumEngine", "QuorumHTTP", "QuorumRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
+        // Test helpers (locating ../shared, the RPC fixture's equality cache); not a product.
+        .target(
+            name: "QuorumTestSupport", dependencies: ["QuorumCore", "QuorumEval"],
+            path: "Tests/QuorumTestSupport", swiftSettings: strict),
+        .testTarget(
+            name: "QuorumSelectTests",
+            dependencies: [
+                "QuorumSelect", "QuorumEval", "QuorumTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "QuorumEvalTests",
+            dependencies: [
+                "QuorumEval", "QuorumSelect", "QuorumTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "QuorumDecodeTests", dependencies: ["QuorumDecode"], swiftSettings: strict),
         // Depends on `quorum` so that the CLI tests find the built binary next to the test bundle.
         .testTarget(
