@@ -65,7 +65,8 @@ let package = Package(
         // Runs: prompt templates, path sampling through a LanguageModel or a server, the resumable run folder
         // (run.json, paths.jsonl), selection and evaluation of a run. The executable hands the engine in.
         .target(
-            name: "QuorumRun", dependencies: ["QuorumCore", "QuorumTasks", "QuorumDecode", "QuorumHTTP"],
+            name: "QuorumRun",
+            dependencies: ["QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumDecode", "QuorumHTTP"],
             swiftSettings: strict),
         .executableTarget(
             name: "quorum",

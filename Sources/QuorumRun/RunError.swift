@@ -21,6 +21,8 @@ public enum RunError: Error, Sendable, Hashable, CustomStringConvertible {
     case io(path: String, operation: String, reason: String)
     /// Sampling a problem's paths failed.
     case sampling(problem: String, reason: String)
+    /// Selecting or evaluating the sampled paths failed.
+    case evaluation(String)
 
     /// A readable account of the failure.
     public var description: String {
@@ -40,6 +42,7 @@ public enum RunError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "--force to start over)"
         case .io(let path, let operation, let reason): "\(path): cannot \(operation): \(reason)"
         case .sampling(let problem, let reason): "sampling problem \(problem) failed: \(reason)"
+        case .evaluation(let reason): "evaluation: \(reason)"
         }
     }
 }

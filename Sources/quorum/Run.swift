@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuorumEngine
+import QuorumEval
 import QuorumRun
 import QuorumTasks
 
@@ -178,13 +179,38 @@ struct Run: AsyncParsableCommand {
         let report = try await RunSampling.run(plan, sampler: runModel.sampler, log: log) { progress.show($0) }
         progress.finish()
 
-        print(Self.summary(report, folder: out))
+        let evaluation = try RunEvaluation.evaluate(
+            pathsFile: folder.pathsFile, problems: plan.problems.map(\.id), kind: kind)
+        for warning in evaluation.result.warnings { note("warning: \(warning)") }
+        for skipped in evaluation.result.skipped { note(skipped.description) }
+        let markdown = EvalReport.markdown(evaluation.result, seeds: evaluation.seeds.count)
+        try write(evaluation, markdown: markdown, kind: kind, folder: folder)
+        print(markdown)
+        print(Self.summary(report, evaluation: evaluation, folder: out))
     }
 
-    /// The final one-line summary.
-    static func summary(_ r: SamplingReport, folder: String) -> String {
+    /// Writes selections.jsonl, eval.json and eval.md into the run folder.
+    private func write(_ evaluation: RunEvaluation, markdown: String, kind: TaskKind, folder: RunFolder) throws {
+        let lineEncoder = JSONEncoder()
+        lineEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var selections = Data()
+        for selection in evaluation.selections {
+            selections += try lineEncoder.encode(selection) + Data("\n".utf8)
+        }
+        try RunFolder.writeAtomically(selections, to: folder.selectionsFile)
+        let report = EvalReport(
+            result: evaluation.result, seeds: evaluation.seeds, ks: evaluation.ks, kind: kind.rawValue,
+            equality: "default")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        try RunFolder.writeAtomically(try encoder.encode(report) + Data("\n".utf8), to: folder.evalJSONFile)
+        try RunFolder.writeAtomically(Data(markdown.utf8), to: folder.evalMarkdownFile)
+    }
+
+    /// The final one-line summary: what was sampled, how fast, the headline accuracies, where the results are.
+    static func summary(_ r: SamplingReport, evaluation: RunEvaluation, folder: String) -> String {
         let total = r.pathsWritten + r.pathsFound
-        var text = "\(r.problems) problems, \(total) paths in \(folder)/paths.jsonl"
+        var text = "\(r.problems) problems × \(total / max(1, r.problems)) paths"
         if r.pathsWritten > 0 {
             text += String(
                 format: " (%d sampled in %@: %.2f paths/s, %.1f tokens/s", r.pathsWritten,
@@ -192,8 +218,15 @@ struct Run: AsyncParsableCommand {
                 Double(r.generatedTokens) / r.seconds)
             text += r.pathsFound > 0 ? "; \(r.pathsFound) were already there)" : ")"
         } else {
-            text += " (all already there)"
+            text += " (all already sampled)"
         }
-        return text
+        let largest = evaluation.ks.last ?? 1
+        let accuracies = evaluation.methods.compactMap { method in
+            evaluation.accuracy(method, k: largest).map { String(format: "%@ %.1f%%", method.rawValue.uppercased(), $0) }
+        }
+        if let single = evaluation.accuracy(.sc, k: 1) {
+            text += String(format: "; accuracy K=1 %.1f%%", single) + ", K=\(largest) " + accuracies.joined(separator: ", ")
+        }
+        return text + "; results in \(folder)/ (eval.md, eval.json, selections.jsonl, paths.jsonl, run.json)"
     }
 }
