@@ -157,6 +157,31 @@ import Testing
         #expect(try Self.records(out + "/paths.jsonl").count == Self.samples)
     }
 
+    @Test func theChatTemplateUsesTheModelsChatMLFormat() async throws {
+        try CLI.requireModel(Self.model)
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/chat"
+        let r = try CLI.run([
+            "run", Self.repository.appendingPathComponent("tasks/arith-easy.jsonl").path, "--template", "chat",
+            "--samples", "2", "--limit", "1", "--max-tokens", "8", "--out", out, "--quiet",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let data = try #require(FileManager.default.contents(atPath: out + "/run.json"))
+        let manifest = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let template = try #require(manifest["template"] as? [String: Any])
+        #expect(template["name"] as? String == "chat")
+        #expect(template["stop"] as? [String] == [])
+        #expect(template["text"] as? String == "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by "
+            + "Hugging Face<|im_end|>\n<|im_start|>user\n{question}\nThink step by step, then give the final number "
+            + "as \"The answer is N.\"<|im_end|>\n<|im_start|>assistant\n")
+        let records = try Self.records(out + "/paths.jsonl")
+        #expect(records.count == 2)
+        // The ChatML prompt is tokenized with its control tokens as single tokens: far fewer than its characters.
+        let cost = try #require(records["arith-easy/1#0"]?["cost"] as? [String: Any])
+        #expect((cost["prompt_tokens"] as? Int ?? 0) < 80)
+    }
+
     @Test func badArgumentsAreRejectedBeforeAnythingIsWritten() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
