@@ -8,10 +8,13 @@ import QuorumTasks
 /// `quorum run`: the main job. Samples reasoning paths for a task set into a resumable run folder.
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Sample reasoning paths for a task set into a run folder (resumable).",
+        abstract: "Sample reasoning paths for a task set (resumably), select answers with PPL, SC, PC and RPC, evaluate.",
         discussion: """
             Writes OUT/run.json (task set and its SHA-256, model identity, decoder settings, template, seeds) and \
-            OUT/paths.jsonl (one line per path: text, extracted answer, tokens, raw log-probabilities, cost).
+            OUT/paths.jsonl (one line per path: text, extracted answer, tokens, raw log-probabilities, cost). \
+            Then selects an answer per problem with PPL, SC, PC and RPC (OUT/selections.jsonl, all paths), \
+            evaluates accuracy, ECE, Brier, NLL and AUROC at K = 1, 2, 4, … up to --samples over 10 seeds \
+            (OUT/eval.json, OUT/eval.md) and prints the tables, then a one-line summary.
 
             Every (problem, path) pair has its own seed, derived from --seed, the problem's index and the path \
             index, so the same command run again after an interruption (even kill -9) samples exactly the \
@@ -179,6 +182,11 @@ struct Run: AsyncParsableCommand {
         let report = try await RunSampling.run(plan, sampler: runModel.sampler, log: log) { progress.show($0) }
         progress.finish()
 
+        guard plan.problems.contains(where: { $0.gold != nil }) else {
+            note("no problem of \(taskSet) has a gold answer: nothing to select against or evaluate")
+            print(Self.summary(report, evaluation: nil, folder: out))
+            return
+        }
         let evaluation = try RunEvaluation.evaluate(
             pathsFile: folder.pathsFile, problems: plan.problems.map(\.id), kind: kind)
         for warning in evaluation.result.warnings { note("warning: \(warning)") }
@@ -208,7 +216,7 @@ struct Run: AsyncParsableCommand {
     }
 
     /// The final one-line summary: what was sampled, how fast, the headline accuracies, where the results are.
-    static func summary(_ r: SamplingReport, evaluation: RunEvaluation, folder: String) -> String {
+    static func summary(_ r: SamplingReport, evaluation: RunEvaluation?, folder: String) -> String {
         let total = r.pathsWritten + r.pathsFound
         var text = "\(r.problems) problems × \(total / max(1, r.problems)) paths"
         if r.pathsWritten > 0 {
@@ -220,6 +228,7 @@ struct Run: AsyncParsableCommand {
         } else {
             text += " (all already sampled)"
         }
+        guard let evaluation else { return text + "; paths in \(folder)/paths.jsonl" }
         let largest = evaluation.ks.last ?? 1
         let accuracies = evaluation.methods.compactMap { method in
             evaluation.accuracy(method, k: largest).map { String(format: "%@ %.1f%%", method.rawValue.uppercased(), $0) }

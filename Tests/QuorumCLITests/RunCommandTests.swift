@@ -182,6 +182,22 @@ import Testing
         #expect((cost["prompt_tokens"] as? Int ?? 0) < 80)
     }
 
+    @Test func problemsWithoutGoldAreSampledButNotEvaluated() async throws {
+        try CLI.requireModel(Self.model)
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try #"{"id": "1", "kind": "math", "question": "What is 2 + 2?"}"#.write(
+            toFile: dir + "/nogold.jsonl", atomically: true, encoding: .utf8)
+        let r = try CLI.run([
+            "run", dir + "/nogold.jsonl", "--samples", "2", "--max-tokens", "6", "--out", dir + "/out", "--quiet",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("has a gold answer: nothing to select against or evaluate"))
+        #expect(r.stdout.contains("1 problems × 2 paths (2 sampled in"))
+        #expect(try Self.records(dir + "/out/paths.jsonl").count == 2)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out/eval.json"))
+    }
+
     @Test func badArgumentsAreRejectedBeforeAnythingIsWritten() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
