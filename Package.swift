@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "QuorumDecode", targets: ["QuorumDecode"]),
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
         .library(name: "QuorumHTTP", targets: ["QuorumHTTP"]),
+        .library(name: "QuorumRun", targets: ["QuorumRun"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
     dependencies: [
@@ -61,11 +62,17 @@ let package = Package(
             name: "QuorumHTTP",
             dependencies: ["QuorumCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict),
+        // Runs: prompt templates, path sampling through a LanguageModel or a server, the resumable run folder
+        // (run.json, paths.jsonl), selection and evaluation of a run. The executable hands the engine in.
+        .target(
+            name: "QuorumRun",
+            dependencies: ["QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumDecode", "QuorumHTTP"],
+            swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
                 "QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumCode", "QuorumDecode",
-                "QuorumEngine",
+                "QuorumEngine", "QuorumHTTP", "QuorumRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -97,6 +104,8 @@ let package = Package(
         .testTarget(
             name: "QuorumEngineTests", dependencies: ["QuorumEngine", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
+        .testTarget(
+            name: "QuorumRunTests", dependencies: ["QuorumRun", "QuorumTasks", "QuorumDecode"], swiftSettings: strict),
         // Runs the built `quorum` executable end to end.
         .testTarget(name: "QuorumCLITests", dependencies: ["quorum"], swiftSettings: strict),
         .testTarget(name: "QuorumHTTPTests", dependencies: ["QuorumHTTP"], swiftSettings: strict),

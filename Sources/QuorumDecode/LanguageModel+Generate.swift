@@ -10,26 +10,42 @@ extension LanguageModel {
     /// `stopAtEndOfGeneration`), at a stop string, at `maxTokens`, or when its sequence would pass the
     /// context length. Every sequence it made is freed before it returns, also when it throws.
     public func generate(_ request: GenerationRequest) async throws -> [Generation] {
+        try await generate(request, prefix: nil)
+    }
+
+    /// Generates `request.samples` completions of the tokens `prefix` holds followed by `request.prompt`.
+    ///
+    /// Like ``generate(_:)``, except that the samples start from a fork of `prefix`, an already prefilled
+    /// sequence that is left unchanged: only `request.prompt` is prefilled. Requests that share a long
+    /// beginning (few-shot exemplars) can prefill it once into `prefix` and pass only the rest of each prompt.
+    public func generate(_ request: GenerationRequest, after prefix: SequenceID) async throws -> [Generation] {
+        try await generate(request, prefix: prefix)
+    }
+
+    private func generate(_ request: GenerationRequest, prefix: SequenceID?) async throws -> [Generation] {
         try request.validate()
         let codec = text
         if !request.stop.isEmpty, codec == nil { throw DecodeError.noTokenizer("stop strings") }
         for t in request.prompt + request.forcedTokens where !(0..<vocabularySize).contains(t) {
             throw DecodeError.tokenOutOfRange(token: t, vocabularySize: vocabularySize)
         }
-        guard request.prompt.count <= contextLength else {
+        var promptLength = request.prompt.count
+        if let prefix { promptLength += try await tokens(of: prefix).count }
+        guard promptLength <= contextLength else {
             throw DecodeError.invalidRequest(
-                "the prompt has \(request.prompt.count) tokens, more than the context length \(contextLength)")
+                "the prompt has \(promptLength) tokens, more than the context length \(contextLength)")
         }
 
-        let base = try await makeSequence()
+        let base: SequenceID
+        if let prefix { base = try await fork(prefix) } else { base = try await makeSequence() }
         var sequences = [base]
         do {
             let first = try await prefill(base, tokens: request.prompt, distributions: 1)[0]
             for _ in 1..<request.samples { sequences.append(try await fork(base)) }
             var samples = sequences.enumerated().map { i, sequence in
                 GenerationSample(
-                    sequence: sequence, sampler: TokenSampler(parameters: request.sampling, stream: UInt64(i)),
-                    distribution: first, matcher: StopStringMatcher(stops: request.stop))
+                    sequence: sequence, sampler: request.sampler(forSample: i), distribution: first,
+                    matcher: StopStringMatcher(stops: request.stop))
             }
             let eog = request.stopAtEndOfGeneration ? endOfGenerationTokens : []
             while true {
@@ -52,7 +68,7 @@ extension LanguageModel {
                     } else if let codec, samples[i].matcher.append(codec.bytes(of: token)) {
                         samples[i].finish = .stop
                     } else if samples[i].steps.count >= request.maxTokens
-                        || request.prompt.count + samples[i].steps.count > contextLength
+                        || promptLength + samples[i].steps.count > contextLength
                     {
                         samples[i].finish = .length
                     } else {
@@ -83,4 +99,15 @@ private struct GenerationSample {
     var steps: [GenerationStep] = []
     var matcher: StopStringMatcher
     var finish: FinishReason?
+}
+
+extension GenerationRequest {
+    /// The sampler of sample `index`: stream 0 of `seeds[index]` when ``seeds`` is given, else stream `index`
+    /// of `sampling.seed`.
+    func sampler(forSample index: Int) -> TokenSampler {
+        guard let seeds else { return TokenSampler(parameters: sampling, stream: UInt64(index)) }
+        var parameters = sampling
+        parameters.seed = seeds[index]
+        return TokenSampler(parameters: parameters, stream: 0)
+    }
 }
