@@ -77,9 +77,10 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
-        // Test helpers (locating ../shared, the RPC fixture's equality cache); not a product.
+        // Test helpers (locating ../shared, the RPC fixture's equality cache, a fault-injecting loopback server
+        // and a real llama-server for the HTTP tests); not a product.
         .target(
-            name: "QuorumTestSupport", dependencies: ["QuorumCore", "QuorumEval"],
+            name: "QuorumTestSupport", dependencies: ["QuorumCore", "QuorumEval", "QuorumHTTP"],
             path: "Tests/QuorumTestSupport", swiftSettings: strict),
         .testTarget(
             name: "QuorumSelectTests",
@@ -107,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "QuorumRunTests", dependencies: ["QuorumRun", "QuorumTasks", "QuorumDecode"], swiftSettings: strict),
         // Runs the built `quorum` executable end to end.
-        .testTarget(name: "QuorumCLITests", dependencies: ["quorum"], swiftSettings: strict),
-        .testTarget(name: "QuorumHTTPTests", dependencies: ["QuorumHTTP"], swiftSettings: strict),
+        .testTarget(name: "QuorumCLITests", dependencies: ["quorum", "QuorumTestSupport"], swiftSettings: strict),
+        .testTarget(name: "QuorumHTTPTests", dependencies: ["QuorumHTTP", "QuorumTestSupport"], swiftSettings: strict),
     ]
 )

@@ -36,6 +36,8 @@ public struct SamplingReport: Sendable, Hashable {
 public enum RunSampling {
     /// Samples every missing (problem, path) pair of `plan` with `sampler` and adds it to `log`, one problem at
     /// a time (``PathSampler/concurrentProblems`` problems in flight), calling `progress` after each problem.
+    /// When a problem fails, no further problem is started, the problems in flight are still written when
+    /// they succeed, and then the first failure is thrown (``RunError/sampling(problem:reason:)``).
     public static func run(
         _ plan: RunPlan, sampler: any PathSampler, log: PathsLog,
         progress: @escaping @Sendable (SamplingProgress) -> Void = { _ in }
@@ -69,21 +71,24 @@ public enum RunSampling {
         progress(state)
 
         let inFlight = max(1, sampler.concurrentProblems)
+        // After a failure no new problem is started, but the problems already in flight are still written
+        // when they succeed: nothing sampled is thrown away. The first failure is then thrown.
         let failure = await withTaskGroup(of: (Int, Result<[SampledPath], RunError>).self) { group -> RunError? in
             var next = 0
+            var failure: RunError?
             while next < jobs.count, next < inFlight {
                 group.addTask(operation: task(next, jobs[next].job, sampler))
                 next += 1
             }
             while let (i, result) = await group.next() {
+                let (problem, job) = jobs[i]
                 let paths: [SampledPath]
                 switch result {
                 case .success(let value): paths = value
                 case .failure(let error):
-                    group.cancelAll()
-                    return error
+                    failure = failure ?? error
+                    continue
                 }
-                let (problem, job) = jobs[i]
                 var lines: [Int: String] = [:]
                 var tokens = 0
                 for sampled in paths where job.wanted.contains(sampled.path) {
@@ -92,10 +97,10 @@ public enum RunSampling {
                     tokens += sampled.generatedTokens
                 }
                 guard lines.count == job.wanted.count else {
-                    group.cancelAll()
-                    return RunError.sampling(
+                    failure = failure ?? RunError.sampling(
                         problem: problem.id,
                         reason: "the sampler returned \(lines.count) of the \(job.wanted.count) paths asked for")
+                    continue
                 }
                 do throws(RunError) {
                     try log.add(problem: problem.id, lines: lines)
@@ -108,12 +113,12 @@ public enum RunSampling {
                 state.problemsDone += 1
                 state.elapsed = elapsed()
                 progress(state)
-                if next < jobs.count {
+                if failure == nil, next < jobs.count {
                     group.addTask(operation: task(next, jobs[next].job, sampler))
                     next += 1
                 }
             }
-            return nil
+            return failure
         }
         if let failure { throw failure }
         return SamplingReport(

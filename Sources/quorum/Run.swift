@@ -21,7 +21,7 @@ struct Run: AsyncParsableCommand {
             Templates: fewshot-math (default for math; "Q: … A: Let's think step by step. … The answer is N." \
             exemplars, by default the 8 of tasks/arith-easy.fewshot.jsonl, or --fewshot FILE), fewshot-choice \
             (default for choice), chat (the model's ChatML format with its default system turn), or a template \
-            file with the placeholders {question}, {choices}, {fewshot} (see docs/run.md).
+            file with the placeholders {question}, {choices}, {fewshot} (see docs/formats.md, "Prompt templates").
             """)
 
     @Argument(help: "The task file (any layout `quorum tasks inspect` reads).")

@@ -24,7 +24,7 @@ import Testing
     }
 
     /// The arguments of a short run into `out` (one few-shot exemplar keeps the prompt short).
-    static func arguments(out: String, in dir: String, _ extra: [String] = []) throws -> [String] {
+    static func arguments(out: String, in dir: String, model: String = model, _ extra: [String] = []) throws -> [String] {
         let shots = dir + "/one-shot.jsonl"
         if !FileManager.default.fileExists(atPath: shots) {
             let all = try String(contentsOf: repository.appendingPathComponent("tasks/arith-easy.fewshot.jsonl"), encoding: .utf8)

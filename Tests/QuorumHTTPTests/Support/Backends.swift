@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 
 @testable import QuorumHTTP
 

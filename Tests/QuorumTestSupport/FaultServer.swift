@@ -11,13 +11,13 @@ import Darwin
 /// servers and networks fail: slow answers, stalled bodies, bodies shorter than their Content-Length, resets
 /// and early closes. Written on POSIX sockets with a thread per connection (no HTTP library would let a test
 /// break the protocol on purpose). Binds 127.0.0.1 on a free port; every answer closes its connection.
-final class FaultServer: Sendable {
+public final class FaultServer: Sendable {
     private let core: FaultServerCore
 
     /// Starts listening; `handler` is called with each request and its 0-based arrival number.
     /// `dropBeforeBody(number)` true makes the server abort connection `number` with a reset as soon as the
     /// request head has arrived, while the client may still be sending the body.
-    init(dropBeforeBody: @escaping @Sendable (Int) -> Bool = { _ in false }, _ handler: @escaping Handler) throws {
+    public init(dropBeforeBody: @escaping @Sendable (Int) -> Bool = { _ in false }, _ handler: @escaping Handler) throws {
         core = try FaultServerCore(handler, dropBeforeBody: dropBeforeBody)
     }
 
@@ -25,37 +25,37 @@ final class FaultServer: Sendable {
     deinit { core.stop() }
 
     /// The bound port.
-    var port: Int { core.port }
+    public var port: Int { core.port }
     /// `http://127.0.0.1:PORT/v1`.
-    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+    public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
     /// Requests received so far, in arrival order.
-    var requests: [Request] { core.requests }
+    public var requests: [Request] { core.requests }
     /// Most connections that were being served at the same time.
-    var maxConcurrentConnections: Int { core.maxConcurrentConnections }
+    public var maxConcurrentConnections: Int { core.maxConcurrentConnections }
     /// Stops accepting; connections still being served end at their next wait.
-    func stop() { core.stop() }
+    public func stop() { core.stop() }
 
     /// A received request.
-    struct Request: Sendable {
-        var method: String
-        var path: String
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
         /// Header names lower-cased.
-        var headers: [String: String]
-        var body: [UInt8]
+        public var headers: [String: String]
+        public var body: [UInt8]
 
         /// The body as a JSON object (empty when it is not one).
-        var json: [String: Any] {
+        public var json: [String: Any] {
             (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]) ?? [:]
         }
 
-        func int(_ key: String) -> Int? { (json[key] as? NSNumber)?.intValue }
-        func double(_ key: String) -> Double? { (json[key] as? NSNumber)?.doubleValue }
-        func string(_ key: String) -> String? { json[key] as? String }
-        func has(_ key: String) -> Bool { json[key] != nil }
+        public func int(_ key: String) -> Int? { (json[key] as? NSNumber)?.intValue }
+        public func double(_ key: String) -> Double? { (json[key] as? NSNumber)?.doubleValue }
+        public func string(_ key: String) -> String? { json[key] as? String }
+        public func has(_ key: String) -> Bool { json[key] != nil }
     }
 
     /// What to do with a request.
-    indirect enum Action: Sendable {
+    public indirect enum Action: Sendable {
         /// A complete answer.
         case respond(status: Int, headers: [String: String] = [:], body: [UInt8])
         /// Wait, then act (the client may give up meanwhile).
@@ -72,7 +72,7 @@ final class FaultServer: Sendable {
         case resetMidBody(status: Int, body: [UInt8], sentBytes: Int)
     }
 
-    typealias Handler = @Sendable (_ request: Request, _ number: Int) -> Action
+    public typealias Handler = @Sendable (_ request: Request, _ number: Int) -> Action
 }
 
 /// The listening socket and its threads; threads hold this, not the ``FaultServer``, so that dropping the

@@ -1,18 +1,25 @@
 import Foundation
 
 /// Builds `/v1/completions` answers in the shapes real servers send, for the fault server.
-enum Responses {
+public enum Responses {
     /// One generated choice: tokens with their log-probabilities and top alternatives.
-    struct Choice {
-        var tokens: [String]
-        var logprobs: [Double]
-        var top: [[(String, Double)]]
-        var finish: String = "length"
+    public struct Choice {
+        public var tokens: [String]
+        public var logprobs: [Double]
+        public var top: [[(String, Double)]]
+        public var finish: String = "length"
 
-        var text: String { tokens.joined() }
+        public init(tokens: [String], logprobs: [Double], top: [[(String, Double)]], finish: String = "length") {
+            self.tokens = tokens
+            self.logprobs = logprobs
+            self.top = top
+            self.finish = finish
+        }
+
+        public var text: String { tokens.joined() }
 
         /// A deterministic choice derived from `seed`: three tokens whose text names the seed.
-        static func seeded(_ seed: Int, index: Int = 0) -> Choice {
+        public static func seeded(_ seed: Int, index: Int = 0) -> Choice {
             let tokens = ["seed", "-\(seed)", "#\(index)"]
             let logprobs = [-0.25, -1.5, -0.125]
             let top = logprobs.enumerated().map { i, lp in [(tokens[i], lp), ("other\(i)", lp - 1), ("x", lp - 3)] }
@@ -21,7 +28,7 @@ enum Responses {
     }
 
     /// OpenAI's legacy form (OpenAI, vLLM): `tokens`/`token_logprobs`/`top_logprobs`.
-    static func legacy(_ choices: [Choice], promptTokens: Int = 7, model: String = "test-model") -> [UInt8] {
+    public static func legacy(_ choices: [Choice], promptTokens: Int = 7, model: String = "test-model") -> [UInt8] {
         let items: [[String: Any]] = choices.enumerated().map { i, c in
             [
                 "index": i, "text": c.text, "finish_reason": c.finish,
@@ -39,7 +46,7 @@ enum Responses {
     }
 
     /// The `logprobs.content[]` form (llama.cpp server, Ollama).
-    static func content(_ choices: [Choice], promptTokens: Int = 7, model: String = "test-model") -> [UInt8] {
+    public static func content(_ choices: [Choice], promptTokens: Int = 7, model: String = "test-model") -> [UInt8] {
         let items: [[String: Any]] = choices.enumerated().map { i, c in
             [
                 "index": i, "text": c.text, "finish_reason": c.finish,
@@ -52,7 +59,7 @@ enum Responses {
         ])
     }
 
-    static func contentItems(_ c: Choice) -> [[String: Any]] {
+    public static func contentItems(_ c: Choice) -> [[String: Any]] {
         c.tokens.indices.map { j in
             [
                 "id": 100 + j, "token": c.tokens[j], "logprob": c.logprobs[j], "bytes": Array(c.tokens[j].utf8),
@@ -62,11 +69,11 @@ enum Responses {
     }
 
     /// A `/v1/models` answer.
-    static func models(_ names: [String]) -> [UInt8] {
+    public static func models(_ names: [String]) -> [UInt8] {
         json(["object": "list", "data": names.map { ["id": $0, "object": "model"] }])
     }
 
-    static func json(_ object: Any) -> [UInt8] {
+    public static func json(_ object: Any) -> [UInt8] {
         Array(try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
     }
 

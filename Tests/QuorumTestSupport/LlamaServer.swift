@@ -6,22 +6,22 @@ import Glibc
 import Darwin
 #endif
 
-@testable import QuorumHTTP
+import QuorumHTTP
 
 /// A real llama.cpp `llama-server` on 127.0.0.1, built by `scripts/build-llama-server.sh` into the Quorum cache.
-final class LlamaServer {
+public final class LlamaServer {
     /// `$QUORUM_HOME` or `~/.cache/quorum`.
-    static var home: String {
+    public static var home: String {
         if let h = ProcessInfo.processInfo.environment["QUORUM_HOME"], !h.isEmpty { return h }
         return NSHomeDirectory() + "/.cache/quorum"
     }
 
-    static var binary: String { home + "/llama.cpp/bin/llama-server" }
+    public static var binary: String { home + "/llama.cpp/bin/llama-server" }
 
-    static func model(_ name: String) -> String { home + "/models/\(name).gguf" }
+    public static func model(_ name: String) -> String { home + "/models/\(name).gguf" }
 
     /// Whether the binary exists; prints a loud reason when it does not, because the tests are then skipped.
-    static let isAvailable: Bool = {
+    public static let isAvailable: Bool = {
         if FileManager.default.isExecutableFile(atPath: binary) { return true }
         let line = String(repeating: "!", count: 100)
         FileHandle.standardError.write(Data("""
@@ -35,10 +35,10 @@ final class LlamaServer {
 
     private let process: Process
     /// `http://127.0.0.1:PORT/v1`.
-    let baseURL: String
+    public let baseURL: String
 
     /// Starts the server with `model` and `parallel` slots, and waits until it answers `/v1/models`.
-    init(model: String, parallel: Int = 4, context: Int = 4096) async throws {
+    public init(model: String, parallel: Int = 4, context: Int = 4096) async throws {
         let port = try Self.freePort()
         baseURL = "http://127.0.0.1:\(port)/v1"
         process = Process()
@@ -72,7 +72,7 @@ final class LlamaServer {
 
     /// Kills the server. SIGKILL, not SIGTERM: a child started by Foundation's `Process` inherits the test
     /// runner's blocked-signal mask, so llama-server never sees SIGTERM and would be waited for forever.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
