@@ -116,7 +116,7 @@ import Testing
         #expect(resumed.stderr.contains("resuming the run in \(out)"))
         let records = try Self.records(out + "/paths.jsonl")
         #expect(records == expected)
-        #expect(resumed.stdout.contains("\(Self.problems) problems, \(Self.samples * Self.problems) paths"))
+        #expect(resumed.stdout.contains("\(Self.problems) problems × \(Self.samples) paths"))
     }
 
     @Test func aTruncatedLastLineIsRepairedAndItsPathSampledAgain() async throws {
