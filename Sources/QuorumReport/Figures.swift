@@ -121,7 +121,7 @@ public enum Figures {
     public static func reliability(_ calibration: MethodCalibration, run: RunReport, index: Int) throws(ReportError) -> ReportFigure {
         let color = color(method: calibration.method)
         let bars = calibration.bins.map { bin in
-            Bar(lower: bin.lower, upper: bin.upper, value: bin.accuracy ?? 0, note: "n=\(bin.problems)")
+            Bar(lower: bin.lower, upper: bin.upper, value: bin.accuracy ?? 0, note: "\(bin.problems)")
         }
         let centers = calibration.bins.compactMap { bin -> PlotPoint? in
             guard let confidence = bin.confidence, let accuracy = bin.accuracy else { return nil }
@@ -134,17 +134,17 @@ public enum Figures {
             xAxis: Axis("Confidence", domain: 0...1, ticks: stride(from: 0.0, through: 1.0001, by: 0.2).map { $0 }),
             yAxis: Axis("Accuracy", domain: 0...1.08, ticks: stride(from: 0.0, through: 1.0001, by: 0.2).map { $0 }),
             marks: [
-                .bars(BarSeries(label: "accuracy in bin", bars: bars, color: color, opacity: 0.55)),
+                .bars(BarSeries(label: "accuracy of bin", bars: bars, color: color, opacity: 0.55)),
                 .line(LineSeries(
                     label: "perfect calibration", points: [PlotPoint(x: 0, y: 0), PlotPoint(x: 1, y: 1)],
                     color: .reference, dash: .dashed, markers: false, width: 1.2)),
-                .points(PointSeries(label: "bin mean confidence", points: centers, color: PlotColor("#222222"), radius: 3)),
+                .points(PointSeries(label: "mean confidence", points: centers, color: PlotColor("#222222"), radius: 3)),
             ],
-            width: 440, height: 330)
+            width: 430, height: 380, legend: .bottom)
         return ReportFigure(
             file: "reliability-\(calibration.method)-\(suffix(index)).svg", title: title,
             caption: String(
-                format: "%@ on all %d paths of each problem: 10 equal-width bins; n is the number of problems in the bin. ECE %.2f (×100).",
+                format: "%@ on all %d paths of each problem: 10 equal-width bins; the number over each bin is its count of problems. ECE %.2f (×100).",
                 name, calibration.k, calibration.metrics.ece * 100),
             svg: try chart.svg(), run: index, kind: "reliability")
     }
@@ -161,7 +161,7 @@ public enum Figures {
             xAxis: Axis("Top confidence", domain: 0...1, ticks: stride(from: 0.0, through: 1.0001, by: 0.2).map { $0 }),
             yAxis: Axis("Problems"),
             marks: [.bars(BarSeries(label: nil, bars: bars, color: color(method: calibration.method)))],
-            width: 380, height: 260)
+            width: 400, height: 270)
         return ReportFigure(
             file: "confidence-\(calibration.method)-\(suffix(index)).svg", title: title,
             caption: "How many problems \(name) answered with each confidence (\(values.count) problems, bins (a, b]).",
@@ -181,9 +181,11 @@ public enum Figures {
         }
         lower = (lower * 20).rounded(.down) / 20
         upper = (upper * 20).rounded(.up) / 20
-        let bars = try Histogram.bars(
+        let counted = try Histogram.bars(
             d.probabilities.map { min(max($0, lower), upper) }, lower: lower, upper: upper, count: 12, density: true,
             chart: title)
+        // Counts of empty bins would sit on the dots of the paths: only non-empty bins are labelled.
+        let bars = counted.map { bar in Bar(lower: bar.lower, upper: bar.upper, value: bar.value, note: bar.value > 0 ? bar.note : nil) }
         let barMax = bars.map(\.value).max() ?? 1
         var marks: [Mark] = [.bars(BarSeries(label: "paths (density)", bars: bars, color: PlotColor("#9ab4d6"), opacity: 0.8))]
         var curveMax = 0.0

@@ -142,7 +142,8 @@ public enum HTMLReport {
             + "<figcaption>" + x(figure.caption) + "</figcaption>\n</figure>\n"
     }
 
-    /// One problem as a collapsible block; `open` shows it unfolded (the problem of the RPC diagnostics).
+    /// One problem as a collapsible block; `open` shows it unfolded with its paths (the problem of the RPC
+    /// diagnostics).
     private static func problemHTML(_ p: ProblemReport, run: Int, open: Bool) -> String {
         let marks = p.choices.map { Figures.methodName($0.method) + " " + ReportFormat.credit($0.correct) }.joined(separator: " · ")
         var h = "<details class=\"problem\"" + (open ? " open=\"open\"" : "") + " id=\"problem-\(run + 1)-" + x(anchor(p.id)) + "\">\n<summary><code>" + x(p.id)
@@ -161,7 +162,8 @@ public enum HTMLReport {
                 + ReportFormat.probability(c.probabilityMass) + "</td><td class=\"num\">" + String(format: "%.1f%%", 100 * c.probabilityShare)
                 + "</td><td>" + (c.correct.map { $0 ? "✓" : "✗" } ?? "—") + "</td><td>" + c.paths.map(String.init).joined(separator: ", ") + "</td></tr>\n"
         }
-        h += "</tbody>\n</table>\n<details class=\"paths\">\n<summary>\(p.paths.count) paths</summary>\n"
+        h += "</tbody>\n</table>\n<details class=\"paths\"" + (open ? " open=\"open\"" : "") + ">\n<summary>\(p.paths.count) paths "
+            + "(a red edge marks a path RPC pruned)</summary>\n"
         for path in p.paths {
             h += "<div class=\"path" + (path.prunedByRPC ? " pruned" : "") + "\"><div class=\"pathhead\">#\(path.index) · answer <strong>"
                 + x(path.answer.isEmpty ? "(none)" : path.answer) + "</strong> · p " + ReportFormat.probability(path.probability)

@@ -110,8 +110,9 @@ import Testing
         #expect(throws: ReportError.self) { try Histogram.bars([], lower: 0, upper: 1, count: 0, chart: "h") }
     }
 
-    @Test func everyMarkKindAndTheLegendRenderAsWellFormedSVG() throws {
-        let chart = Chart(
+    @Test(arguments: [Chart.LegendPlacement.right, .bottom])
+    func everyMarkKindAndTheLegendRenderAsWellFormedSVG(legend: Chart.LegendPlacement) throws {
+        var chart = Chart(
             id: "all", title: "All & every <mark>", xAxis: Axis("x"), yAxis: Axis("y", domain: 0...2),
             marks: [
                 .band(BandSeries(label: "band", x: [0, 1, 2], lower: [0.1, 0.2, 0.3], upper: [0.5, 0.6, 0.9], color: .palette(0))),
@@ -120,9 +121,19 @@ import Testing
                 .points(PointSeries(label: "dots", points: [PlotPoint(x: 1, y: 1)], color: .palette(3))),
                 .rule(VerticalRule(label: "rule", x: 1.5, color: .alert)),
             ])
+        chart.legend = legend
         let svg = try chart.svg()
         let document = try XMLCheck.parse(svg)
         let all = try texts(svg)
+        // Every legend entry lies inside the picture.
+        for text in try document.nodes(forXPath: "//*[local-name()='text']/@x") {
+            let x = try #require(Double(text.stringValue ?? ""))
+            #expect(x >= 0 && x <= chart.width)
+        }
+        for text in try document.nodes(forXPath: "//*[local-name()='text']/@y") {
+            let y = try #require(Double(text.stringValue ?? ""))
+            #expect(y >= 0 && y <= chart.height)
+        }
         for label in ["band", "bars", "line", "dots", "rule", "n=3", "n=9", "All & every <mark>"] {
             #expect(all.contains(label), "\(label)")
         }

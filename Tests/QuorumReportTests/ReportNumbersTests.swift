@@ -115,32 +115,37 @@ import Testing
             #expect(calibration.bins.map(\.problems).reduce(0, +) == selections.filter { ($0.candidates.map(\.confidence).max() ?? 0) > 0 }.count)
             // The plot writes each bin's count.
             let svg = try XMLCheck.parse(file: out + "/reliability-\(method.rawValue)-1.svg")
-            let notes = try svg.nodes(forXPath: "//*[local-name()='text']").compactMap(\.stringValue).filter { $0.hasPrefix("n=") }
-            #expect(notes.sorted() == calibration.bins.map { "n=\($0.problems)" }.sorted())
+            let notes = try svg.nodes(forXPath: "//*[local-name()='text'][@class='bar-note']").compactMap(\.stringValue)
+            #expect(notes == calibration.bins.map { "\($0.problems)" })
             // The caption's ECE.
             let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
             #expect(html.contains(String(format: "ECE %.2f (×100)", metrics.ece * 100)))
         }
     }
 
-    /// The committed report of the real smollm2-135m run against the eval.json `quorum run` wrote for the same run.
+    /// The committed report of two real smollm2-135m runs against the eval.json `quorum run` wrote for each
+    /// (copies in docs/results/).
     @Test func committedReportAgreesWithTheRunsEvalJSON() throws {
         let root = SharedFiles.packageRoot()
         let reportFile = root.appendingPathComponent("reports/arith-easy-smollm2-135m/report.json")
-        let evalFile = root.appendingPathComponent("docs/results/run-arith-easy-smollm2-135m/eval.json")
         let report = try JSONDecoder().decode(JSONReport.self, from: Data(contentsOf: reportFile))
         struct Eval: Decodable { var methods: [String: [String: Summary]] }
-        let eval = try JSONDecoder().decode(Eval.self, from: Data(contentsOf: evalFile))
-        let run = try #require(report.runs.first)
+        let evals = ["run-arith-easy-smollm2-135m", "run-arith-easy-t1.0-k8-smollm2-135m"]
+        #expect(report.runs.count == evals.count)
         var compared = 0
-        for method in run.methods {
-            for point in method.points {
-                let summary = try #require(eval.methods[method.method]?["\(point.k)"])
-                #expect(point.summary == summary, "\(method.method) K=\(point.k)")
-                compared += 1
+        for (run, evalFolder) in zip(report.runs, evals) {
+            let evalFile = root.appendingPathComponent("docs/results/\(evalFolder)/eval.json")
+            let eval = try JSONDecoder().decode(Eval.self, from: Data(contentsOf: evalFile))
+            #expect(run.problemsEvaluated == 40)
+            for method in run.methods {
+                for point in method.points {
+                    let summary = try #require(eval.methods[method.method]?["\(point.k)"])
+                    #expect(point.summary == summary, "\(evalFolder) \(method.method) K=\(point.k)")
+                    compared += 1
+                }
             }
         }
-        #expect(compared == 4 * 5)
+        #expect(compared == 4 * 5 + 4 * 4)
         // And every file of it is well-formed XML.
         let folder = root.appendingPathComponent("reports/arith-easy-smollm2-135m").path
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".svg") || $0.hasSuffix(".html") }

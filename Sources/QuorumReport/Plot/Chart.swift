@@ -20,11 +20,18 @@ public struct Chart: Sendable, Hashable {
     public var note: String?
     public var width: Double
     public var height: Double
+    /// Where the legend goes: right of the plot area (one entry per line), or below it (entries side by side,
+    /// leaving the plot area the full width).
+    public var legend: LegendPlacement
+
+    /// Where a chart's legend is drawn.
+    public enum LegendPlacement: Sendable, Hashable { case right, bottom }
 
     public init(
         id: String, title: String, xAxis: Axis, yAxis: Axis, marks: [Mark] = [], note: String? = nil,
-        width: Double = 520, height: Double = 330
+        width: Double = 520, height: Double = 330, legend: LegendPlacement = .right
     ) {
+        self.legend = legend
         self.id = id
         self.title = title
         self.xAxis = xAxis
@@ -50,9 +57,29 @@ public struct Chart: Sendable, Hashable {
             }
         }
         let labels = marks.compactMap(\.label)
-        let legendWidth = labels.isEmpty ? 0.0 : min(230, Double(labels.map(\.count).max() ?? 0) * 6.6 + 34)
-        let left = 62.0, top = 34.0, bottom = 48.0
-        let right = 14 + legendWidth
+        // Entry widths estimated from the label lengths (11 px sans-serif: ~6.2 px a character).
+        let entryWidths = labels.map { Double($0.count) * 6.2 + 34 }
+        var legendRows: [[Int]] = []
+        let left = 62.0, top = 34.0
+        var bottom = 48.0
+        var right = 14.0
+        switch legend {
+        case .right:
+            if !labels.isEmpty { right += min(230, (entryWidths.max() ?? 0) + 6) }
+        case .bottom:
+            var row: [Int] = [], used = 0.0
+            for (index, w) in entryWidths.enumerated() {
+                if !row.isEmpty && used + w > width - left - 14 {
+                    legendRows.append(row)
+                    row = []
+                    used = 0
+                }
+                row.append(index)
+                used += w
+            }
+            if !row.isEmpty { legendRows.append(row) }
+            bottom += Double(legendRows.count) * 16 + 4
+        }
         let frame = Frame(
             x0: left, x1: width - right, y0: top, y1: height - bottom, xDomain: xDomain, yDomain: yDomain,
             xScale: xAxis.scale, yScale: yAxis.scale)
@@ -86,7 +113,7 @@ public struct Chart: Sendable, Hashable {
             svg.element("line", ["x1": n(frame.x0 - 4), "x2": n(frame.x0), "y1": n(y), "y2": n(y), "stroke": "#333333"])
             svg.element("text", ["x": n(frame.x0 - 7), "y": n(y + 4), "text-anchor": "end"], text: Axis.format(tick))
         }
-        svg.element("text", ["x": n((frame.x0 + frame.x1) / 2), "y": n(height - 10), "text-anchor": "middle", "font-size": "12"], text: xAxis.label)
+        svg.element("text", ["x": n((frame.x0 + frame.x1) / 2), "y": n(frame.y1 + 38), "text-anchor": "middle", "font-size": "12"], text: xAxis.label)
         let yMid = (frame.y0 + frame.y1) / 2
         svg.element(
             "text", ["x": "14", "y": n(yMid), "text-anchor": "middle", "font-size": "12", "transform": "rotate(-90 14 \(n(yMid)))"],
@@ -104,7 +131,7 @@ public struct Chart: Sendable, Hashable {
                 guard lower < upper else { continue }
                 let x = (frame.x(lower) + frame.x(upper)) / 2
                 let y = max(frame.y0 + 10, min(frame.y(max(bar.value, yDomain.lowerBound)), frame.y1) - 3)
-                svg.element("text", ["x": n(x), "y": n(y), "text-anchor": "middle", "font-size": "9", "fill": "#333333"], text: note)
+                svg.element("text", ["x": n(x), "y": n(y), "text-anchor": "middle", "font-size": "10", "fill": "#333333", "class": "bar-note"], text: note)
             }
         }
         svg.element(
@@ -116,11 +143,23 @@ public struct Chart: Sendable, Hashable {
                 text: note)
         }
 
-        // Legend, right of the plot area.
-        var legendY = frame.y0 + 6
-        for mark in marks {
-            guard let label = mark.label else { continue }
-            let x = frame.x1 + 12
+        // Legend: right of the plot area, or in rows below the axis label.
+        var entries: [(mark: Mark, label: String)] = []
+        for mark in marks { if let label = mark.label { entries.append((mark, label)) } }
+        var positions: [(x: Double, y: Double)] = []
+        switch legend {
+        case .right:
+            for index in entries.indices { positions.append((frame.x1 + 12, frame.y0 + 6 + Double(index) * 16)) }
+        case .bottom:
+            for (rowIndex, row) in legendRows.enumerated() {
+                var x = left
+                for index in row {
+                    positions.append((x, height - bottom + 48 + 6 + Double(rowIndex) * 16))
+                    x += entryWidths[index]
+                }
+            }
+        }
+        for ((mark, label), (x, legendY)) in zip(entries, positions) {
             switch mark {
             case .line(let s):
                 svg.element("line", ["x1": n(x), "x2": n(x + 20), "y1": n(legendY), "y2": n(legendY), "stroke": s.color.svg, "stroke-width": n(s.width)], raw: s.dash.attribute)
@@ -134,7 +173,6 @@ public struct Chart: Sendable, Hashable {
                 svg.element("circle", ["cx": n(x + 10), "cy": n(legendY), "r": n(s.radius), "fill": s.color.svg])
             }
             svg.element("text", ["x": n(x + 26), "y": n(legendY + 4)], text: label)
-            legendY += 16
         }
         svg.close("svg")
         return svg.text
