@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 import Testing
 
 /// `quorum report` end to end on a small run folder in the on-disk format of `quorum run`.
