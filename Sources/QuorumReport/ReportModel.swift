@@ -46,15 +46,20 @@ public struct RunReport: Sendable, Hashable, Codable {
 
 /// One method's metrics at every K.
 public struct MethodMetrics: Sendable, Hashable, Codable {
+    /// The method's short name (`ppl`, `sc`, `pc`, `rpc`).
     public var method: String
+    /// One entry per K of the grid, in order.
     public var points: [KMetrics]
 }
 
 /// One method at one K: QuorumEval's ``Summary`` (accuracy in %, ECE × 100, means over seeds) and the
 /// per-seed values it summarises.
 public struct KMetrics: Sendable, Hashable, Codable {
+    /// Paths per problem drawn.
     public var k: Int
+    /// Mean ± population std over seeds, as QuorumEval summarises them.
     public var summary: Summary
+    /// Each seed's metrics.
     public var perSeed: [SeedMetrics]
 }
 
@@ -131,33 +136,48 @@ public struct ProblemReport: Sendable, Hashable, Codable {
     public var paths: [PathRecord]
 }
 
+/// One method's selection on a problem's m paths.
 public struct MethodChoice: Sendable, Hashable, Codable {
+    /// The method's short name.
     public var method: String
+    /// The selected answer (`""` when no answer was extracted).
     public var answer: String
+    /// The selected answer's confidence.
     public var confidence: Double
     /// Credit against the gold (fractional for ties).
     public var correct: Double?
 }
 
+/// One cluster of equal answers among a problem's paths.
 public struct AnswerCluster: Sendable, Hashable, Codable {
+    /// The cluster's representative answer.
     public var answer: String
+    /// Its paths, by index.
     public var paths: [Int]
     /// Paths in the cluster.
     public var votes: Int
     /// Σ path probability of its paths, and that sum's share of the problem's total.
     public var probabilityMass: Double
     public var probabilityShare: Double
+    /// Whether the answer equals the gold.
     public var correct: Bool?
 }
 
+/// One sampled path in the drill-down.
 public struct PathRecord: Sendable, Hashable, Codable {
+    /// The path's index within its problem.
     public var index: Int
+    /// The extracted answer.
     public var answer: String
+    /// Mean per-token log-probability, and the path probability `exp` of it.
     public var meanLogprob: Double
     public var probability: Double
+    /// Tokens generated, when known.
     public var generatedTokens: Int?
+    /// Why generation ended (`stop`, `length`, `aborted`), when known.
     public var finish: String?
     /// Whether RPC pruned it (on all m paths).
     public var prunedByRPC: Bool
+    /// The completion text.
     public var text: String
 }

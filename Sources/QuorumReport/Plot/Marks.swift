@@ -1,6 +1,8 @@
 /// A point of a plot in data coordinates.
 public struct PlotPoint: Sendable, Hashable {
+    /// Horizontal coordinate.
     public var x: Double
+    /// Vertical coordinate.
     public var y: Double
     public init(x: Double, y: Double) {
         self.x = x
