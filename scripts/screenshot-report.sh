@@ -20,7 +20,7 @@ max_height=${MAX_HEIGHT:-16000}
 url="file://$(cd "$(dirname "$html")" && pwd)/$(basename "$html")"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$browser" --version
+"$browser" --version 2>/dev/null
 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$work/profile" \
   --window-size="$width,$max_height" --screenshot="$work/full.png" "$url" >/dev/null 2>&1
 [[ -s "$work/full.png" ]] || { echo "error: Chromium wrote no screenshot" >&2; exit 1; }

@@ -213,8 +213,9 @@ public enum Figures {
         }
         let prunedSet = Set(d.pruned)
         let rugY = ceiling * 0.04
-        let kept = d.probabilities.enumerated().filter { !prunedSet.contains($0.offset) }.map { PlotPoint(x: min(max($0.element, lower), upper), y: rugY) }
-        let pruned = d.probabilities.enumerated().filter { prunedSet.contains($0.offset) }.map { PlotPoint(x: min(max($0.element, lower), upper), y: rugY) }
+        let paths = zip(d.indices, d.probabilities).map { (pruned: prunedSet.contains($0), point: PlotPoint(x: min(max($1, lower), upper), y: rugY)) }
+        let kept = paths.filter { !$0.pruned }.map(\.point)
+        let pruned = paths.filter(\.pruned).map(\.point)
         marks.append(.points(PointSeries(label: "kept path", points: kept, color: .palette(2), radius: 3.5)))
         if !pruned.isEmpty { marks.append(.points(PointSeries(label: "pruned path", points: pruned, color: .alert, radius: 3.5))) }
         let chart = Chart(

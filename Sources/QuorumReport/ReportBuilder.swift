@@ -166,6 +166,7 @@ public struct ReportBuilder: Sendable {
         }
         let rpcDiagnostics = RPCDiagnostics(
             problem: selection.problem, probabilities: problems[chosen.index].paths.map(\.probability),
+            indices: problems[chosen.index].paths.map(\.index),
             pruned: selection.pruned, cut: diagnostics["cut"], mixture: mixture, diagnostics: diagnostics,
             chosenBecause: chosen.because)
 

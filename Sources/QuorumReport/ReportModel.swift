@@ -108,8 +108,10 @@ public struct MethodCalibration: Sendable, Hashable, Codable {
 /// RPC's pruning of one problem's m paths (sampling order).
 public struct RPCDiagnostics: Sendable, Hashable, Codable {
     public var problem: String
-    /// Path probabilities exp(mean log-probability), by path index.
+    /// Path probabilities exp(mean log-probability), in sampling order.
     public var probabilities: [Double]
+    /// The path index of each probability.
+    public var indices: [Int]
     /// Indices of the pruned paths.
     public var pruned: [Int]
     /// The pruning cut (mean probability): only paths below it may be pruned.

@@ -123,6 +123,37 @@ import Testing
         }
     }
 
+    @Test func rpcDiagnosticsMatchAnIndependentRPCSelection() throws {
+        let fixture = try ReportFixture(problems: 10, paths: 8, seed: 3)
+        defer { fixture.remove() }
+        let report = try ReportBuilder(seedCount: 2).build([try RunInput.load(folder: fixture.folder)])
+        let out = fixture.root.appendingPathComponent("report").path
+        _ = try ReportWriter.write(report, to: out)
+        let pool = try PathPool.load(pathsFile: fixture.pathsFile)
+        let equivalence = makeEquivalence(kind: .math, mode: .default)
+        let selections = try pool.problems.map { try ReasoningPruningConsistency().select($0, equivalence: equivalence) }
+        let most = try #require(selections.map(\.pruned.count).max())
+        let d = try #require(report.runs[0].rpcDiagnostics)
+        // The default choice: the first problem where RPC pruned the most paths.
+        let expected = try #require(selections.first { $0.pruned.count == most })
+        #expect(most > 0)
+        #expect(d.problem == expected.problem)
+        #expect(d.pruned == expected.pruned)
+        #expect(d.diagnostics == (expected.diagnostics ?? [:]))
+        #expect(d.cut == expected.diagnostics?["cut"])
+        let problem = try #require(pool.problems.first { $0.problem == expected.problem })
+        #expect(d.probabilities == problem.paths.map(\.probability))
+        #expect(d.mixture?.weight == expected.diagnostics?["w_high"])
+        // The plot draws one red dot per pruned path and one green per kept path (plus one of each in the legend).
+        let svg = try XMLCheck.parse(file: out + "/rpc-1.svg")
+        let red = try svg.nodes(forXPath: "//*[local-name()='circle'][@fill='\(PlotColor.alert.svg)']").count
+        let green = try svg.nodes(forXPath: "//*[local-name()='circle'][@fill='\(PlotColor.palette(2).svg)']").count
+        #expect(red == expected.pruned.count + 1)
+        #expect(green == problem.paths.count - expected.pruned.count + 1)
+        // The cut is drawn.
+        #expect(try svg.nodes(forXPath: "//*[local-name()='text'][.='cut (mean p)']").count == 1)
+    }
+
     /// The committed report of two real smollm2-135m runs against the eval.json `quorum run` wrote for each
     /// (copies in docs/results/).
     @Test func committedReportAgreesWithTheRunsEvalJSON() throws {
