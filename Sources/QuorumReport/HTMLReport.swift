@@ -41,8 +41,30 @@ public enum HTMLReport {
             h += "</ul></div>\n"
         }
 
-        // Metric tables.
+        // Metric tables: first the runs side by side at their largest K, then every K of each run.
         h += "<h2 id=\"metrics\">Accuracy and calibration</h2>\n"
+        h += "<table class=\"metric\" id=\"summary\">\n<caption>" + x(summaryCaption) + "</caption>\n<thead><tr><th>Run</th><th>Decoder</th>"
+            + "<th>K</th><th>Accuracy K=1</th>"
+        for method in ReportBuilder.methods { h += "<th>" + x(Figures.methodName(method.rawValue)) + " accuracy</th>" }
+        for method in ReportBuilder.methods { h += "<th>" + x(Figures.methodName(method.rawValue)) + " ECE</th>" }
+        h += "</tr></thead>\n<tbody>\n"
+        for (i, run) in report.runs.enumerated() {
+            let k = run.ks.last ?? 0
+            let single = run.methods.first?.points.first { $0.k == 1 }?.summary
+            h += "<tr><td>\(i + 1): " + x(run.name) + "</td><td>" + x(run.manifest.decoderLabel) + "</td><td>\(k)</td>"
+                + "<td class=\"num\">" + x(single.map { ReportFormat.meanStd($0.accuracyMean, $0.accuracyStd) } ?? "—") + "</td>"
+            for metric in ["accuracy", "ece"] {
+                for method in ReportBuilder.methods {
+                    let summary = run.methods.first { $0.method == method.rawValue }?.points.last?.summary
+                    let text = summary.map {
+                        metric == "accuracy" ? String(format: "%.2f", $0.accuracyMean) : String(format: "%.2f", $0.eceMean)
+                    } ?? "—"
+                    h += "<td class=\"num\" data-run=\"\(i)\" data-method=\"" + x(method.rawValue) + "\" data-summary=\"\(metric)\">" + x(text) + "</td>"
+                }
+            }
+            h += "</tr>\n"
+        }
+        h += "</tbody>\n</table>\n"
         for (i, run) in report.runs.enumerated() {
             h += "<h3>Run \(i + 1): " + x(run.name) + "</h3>\n"
             h += "<p class=\"meta\">\(run.problemsEvaluated) problems, \(run.poolSize) paths each, \(run.seeds.count) seeds. "
@@ -113,6 +135,10 @@ public enum HTMLReport {
         h += "</body>\n</html>\n"
         return h
     }
+
+    static let summaryCaption =
+        "All runs at their largest K (all paths of each problem): mean accuracy (%) and ECE (×100) over seeds; "
+        + "accuracy with a single path (K=1) for reference"
 
     static func title(_ report: Report) -> String {
         "Quorum report — " + report.runs.map(\.name).joined(separator: ", ")

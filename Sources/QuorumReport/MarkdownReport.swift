@@ -25,7 +25,23 @@ public enum MarkdownReport {
             md += "Run \(i + 1):\n\n" + items.map { "- " + m($0) + "\n" }.joined() + "\n"
         }
 
-        md += "## Accuracy and calibration\n\n"
+        md += "## Accuracy and calibration\n\n" + HTMLReport.summaryCaption + ".\n\n| Run | Decoder | K | Accuracy K=1 |"
+        md += ReportBuilder.methods.map { " " + Figures.methodName($0.rawValue) + " accuracy |" }.joined()
+        md += ReportBuilder.methods.map { " " + Figures.methodName($0.rawValue) + " ECE |" }.joined()
+        md += "\n|---|---|---:|---:|" + String(repeating: "---:|", count: 2 * ReportBuilder.methods.count) + "\n"
+        for (i, run) in report.runs.enumerated() {
+            let single = run.methods.first?.points.first { $0.k == 1 }?.summary
+            md += "| \(i + 1): " + m(run.name) + " | " + m(run.manifest.decoderLabel) + " | \(run.ks.last ?? 0) | "
+                + (single.map { ReportFormat.meanStd($0.accuracyMean, $0.accuracyStd) } ?? "—") + " |"
+            for metric in ["accuracy", "ece"] {
+                for method in ReportBuilder.methods {
+                    let summary = run.methods.first { $0.method == method.rawValue }?.points.last?.summary
+                    md += " " + (summary.map { String(format: "%.2f", metric == "accuracy" ? $0.accuracyMean : $0.eceMean) } ?? "—") + " |"
+                }
+            }
+            md += "\n"
+        }
+        md += "\n"
         for (i, run) in report.runs.enumerated() {
             md += "### Run \(i + 1): " + m(run.name) + "\n\n"
             md += "\(run.problemsEvaluated) problems, \(run.poolSize) paths each, \(run.seeds.count) seeds. ECE: 10 equal-width "

@@ -28,7 +28,17 @@ import Testing
         let ids = Set(try html.nodes(forXPath: "//@id").compactMap(\.stringValue))
         for href in hrefs { #expect(ids.contains(String(href.dropFirst())), "\(href)") }
         #expect(ids.count == (try html.nodes(forXPath: "//@id").count), "ids are unique")
-        // Two runs side by side: per-run plots for both.
+        // Two runs side by side: a row each in the summary table, with QuorumEval's numbers at the largest K.
+        for (index, run) in report.runs.enumerated() {
+            for method in ["ppl", "sc", "pc", "rpc"] {
+                let summary = try #require(run.methods.first { $0.method == method }?.points.last?.summary)
+                let accuracy = try html.nodes(forXPath: "//*[local-name()='td'][@data-run='\(index)'][@data-method='\(method)'][@data-summary='accuracy']")
+                let ece = try html.nodes(forXPath: "//*[local-name()='td'][@data-run='\(index)'][@data-method='\(method)'][@data-summary='ece']")
+                #expect(accuracy.map(\.stringValue) == [String(format: "%.2f", summary.accuracyMean)])
+                #expect(ece.map(\.stringValue) == [String(format: "%.2f", summary.eceMean)])
+            }
+        }
+        // Per-run plots for both.
         for name in ["accuracy-vs-k-1.svg", "accuracy-vs-k-2.svg", "rpc-1.svg", "rpc-2.svg", "reliability-sc-2.svg"] {
             #expect(svgs.contains(name), "\(name)")
         }
