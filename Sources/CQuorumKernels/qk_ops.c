@@ -26,10 +26,32 @@ void qk_rope(float *x, size_t n_heads, size_t head_dim, size_t rot_dim, double p
     }
 }
 
+void qk_rope_angles(float *cs, size_t rot_dim, double pos, float freq_base, const float *freq_factors) {
+    for (size_t i = 0; i < rot_dim / 2; i++) {
+        double angle = pos * pow((double)freq_base, -2.0 * (double)i / (double)rot_dim);
+        if (freq_factors) angle /= (double)freq_factors[i];
+        cs[2 * i] = (float)cos(angle);
+        cs[2 * i + 1] = (float)sin(angle);
+    }
+}
+
+void qk_rope_apply(float *x, size_t n_heads, size_t head_dim, size_t rot_dim, const float *cs, int neox) {
+    const size_t half = rot_dim / 2;
+    for (size_t h = 0; h < n_heads; h++) {
+        float *head = x + h * head_dim;
+        for (size_t i = 0; i < half; i++) {
+            const size_t a = neox ? i : 2 * i, b = neox ? i + half : 2 * i + 1;
+            const float c = cs[2 * i], s = cs[2 * i + 1], x0 = head[a], x1 = head[b];
+            head[a] = x0 * c - x1 * s;
+            head[b] = x0 * s + x1 * c;
+        }
+    }
+}
+
 void qk_attention(int isa, float *out, const float *q, const float *k, const float *v, size_t stride,
                   size_t n_pos, size_t head_dim, float scale, float *scores) {
-    float (*dot)(const float *, const float *, size_t) = isa == QK_ISA_AVX2 ? qk_dot_avx2 : qk_dot_portable;
-    void (*axpy)(float *, float, const float *, size_t) = isa == QK_ISA_AVX2 ? qk_axpy_avx2 : qk_axpy_portable;
+    float (*dot)(const float *, const float *, size_t) = qk_uses_avx2(isa) ? qk_dot_avx2 : qk_dot_portable;
+    void (*axpy)(float *, float, const float *, size_t) = qk_uses_avx2(isa) ? qk_axpy_avx2 : qk_axpy_portable;
     float max = -INFINITY;
     for (size_t p = 0; p < n_pos; p++) {
         scores[p] = scale * dot(q, k + p * stride, head_dim);
@@ -43,6 +65,60 @@ void qk_attention(int isa, float *out, const float *q, const float *k, const flo
     const float inv = (float)(1.0 / sum);
     for (size_t i = 0; i < head_dim; i++) out[i] = 0;
     for (size_t p = 0; p < n_pos; p++) axpy(out, scores[p] * inv, v + p * stride, head_dim);
+}
+
+void qk_attention_spans_portable(float *out, const float *q, size_t n_q, size_t head_dim, const float *const *keys,
+                                 const float *const *values, const size_t *counts, size_t n_spans,
+                                 size_t kv_stride, float scale, float *scores) {
+    size_t total = 0;
+    for (size_t j = 0; j < n_spans; j++) total += counts[j];
+    for (size_t i = 0; i < n_q; i++) {
+        float *row = scores + i * total;
+        size_t base = 0;
+        for (size_t j = 0; j < n_spans; j++) {
+            for (size_t p = 0; p < counts[j]; p++)
+                row[base + p] = scale * qk_dot_portable(q + i * head_dim, keys[j] + p * kv_stride, head_dim);
+            base += counts[j];
+        }
+        float max = -INFINITY;
+        for (size_t p = 0; p < total; p++) max = row[p] > max ? row[p] : max;
+        double sum = 0;
+        for (size_t p = 0; p < total; p++) {
+            row[p] = expf(row[p] - max);
+            sum += row[p];
+        }
+        const float inv = (float)(1.0 / sum);
+        float *o = out + i * head_dim;
+        for (size_t c = 0; c < head_dim; c++) o[c] = 0;
+        base = 0;
+        for (size_t j = 0; j < n_spans; j++) {
+            for (size_t p = 0; p < counts[j]; p++) qk_axpy_portable(o, row[base + p] * inv, values[j] + p * kv_stride, head_dim);
+            base += counts[j];
+        }
+    }
+}
+
+void qk_attention_spans(int isa, float *out, const float *q, size_t n_q, size_t head_dim,
+                        const float *const *keys, const float *const *values, const size_t *counts, size_t n_spans,
+                        size_t kv_stride, float scale, float *scores) {
+    if (qk_uses_avx2(isa))
+        qk_attention_spans_avx2(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, scale, scores);
+    else
+        qk_attention_spans_portable(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, scale, scores);
+}
+
+void qk_swiglu_isa(int isa, float *gate, const float *up, size_t n) {
+    if (qk_uses_avx2(isa))
+        qk_swiglu_avx2(gate, up, n);
+    else
+        qk_swiglu(gate, up, n);
+}
+
+void qk_logsumexp_isa(int isa, const float *logits, size_t n, double *lse, double *entropy) {
+    if (qk_uses_avx2(isa))
+        qk_logsumexp_avx2(logits, n, lse, entropy);
+    else
+        qk_logsumexp(logits, n, lse, entropy);
 }
 
 void qk_swiglu(float *gate, const float *up, size_t n) {
