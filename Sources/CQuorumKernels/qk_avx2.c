@@ -335,8 +335,14 @@ int qk_quantize_act_avx2(int kind, const float *x, size_t cols, int8_t *q, float
                                                  _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
                 v[k] = _mm256_cvtps_epi32(r);
             }
-            s[(b + i) / 16] = scale * (float)hsum_i32(_mm256_add_epi32(v[0], v[1]));
-            s[(b + i) / 16 + 1] = scale * (float)hsum_i32(_mm256_add_epi32(v[2], v[3]));
+            if (kind == QK_ACT_Q8_32) {
+                const float sum = scale * (float)hsum_i32(_mm256_add_epi32(_mm256_add_epi32(v[0], v[1]), _mm256_add_epi32(v[2], v[3])));
+                s[(b + i) / 16] = sum;
+                s[(b + i) / 16 + 1] = _cvtsh_ss(_cvtss_sh(sum, _MM_FROUND_TO_NEAREST_INT));
+            } else {
+                s[(b + i) / 16] = scale * (float)hsum_i32(_mm256_add_epi32(v[0], v[1]));
+                s[(b + i) / 16 + 1] = scale * (float)hsum_i32(_mm256_add_epi32(v[2], v[3]));
+            }
             // Pack to bytes: the packs work per 128-bit half, so the result's 32-bit groups come out in the
             // order 0 2 4 6 1 3 5 7; the permutation puts them back.
             const __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(v[0], v[1]), _mm256_packs_epi32(v[2], v[3]));

@@ -44,6 +44,8 @@ __attribute__((target("dotprod"))) static inline int32x4_t dot16_sdot(int8x16_t 
                           size_t row_end, const int8_t *q, const float *d, const float *s, size_t nvec,        \
                           float *y, size_t y_stride) {                                                         \
         const size_t nb = cols / 32;                                                                           \
+        const int q8_32 = qk_act_kind(type) == QK_ACT_Q8_32;                                                   \
+        const int half_sum = type == QK_TYPE_Q4_1 || type == QK_TYPE_Q5_1;                                     \
         int u[32];                                                                                             \
         int8_t packed[32];                                                                                     \
         float scale[2], min[2];                                                                                \
@@ -64,7 +66,8 @@ __attribute__((target("dotprod"))) static inline int32x4_t dot16_sdot(int8x16_t 
                         const float dv = d[vv * nb + j];                                                       \
                         acc[v] = vfmaq_n_f32(acc[v], vcvtq_f32_s32(DOT(w0, vld1q_s8(a))), scale[0] * dv);      \
                         acc[v] = vfmaq_n_f32(acc[v], vcvtq_f32_s32(DOT(w1, vld1q_s8(a + 16))), scale[1] * dv); \
-                        mins_dot[v] += min[0] * s[vv * 2 * nb + 2 * j] + min[1] * s[vv * 2 * nb + 2 * j + 1];  \
+                        mins_dot[v] += q8_32 ? min[0] * s[vv * 2 * nb + 2 * j + half_sum]                      \
+                                             : min[0] * s[vv * 2 * nb + 2 * j] + min[1] * s[vv * 2 * nb + 2 * j + 1]; \
                     }                                                                                          \
                 }                                                                                              \
                 for (size_t v = 0; v < n; v++) y[(g + v) * y_stride + r] = vaddvq_f32(acc[v]) + mins_dot[v];   \

@@ -11,11 +11,13 @@ void qk_rmsnorm(float *out, const float *x, const float *weight, size_t n, float
 
 void qk_rope(float *x, size_t n_heads, size_t head_dim, size_t rot_dim, double pos, float freq_base,
              const float *freq_factors, int neox) {
+    // The angles of qk_rope_angles (freq_scale 1), one pair index at a time.
+    const float step = powf(freq_base, -2.0f / (float)rot_dim);
     const size_t half = rot_dim / 2;
+    float theta = (float)pos;
     for (size_t i = 0; i < half; i++) {
-        double angle = pos * pow((double)freq_base, -2.0 * (double)i / (double)rot_dim);
-        if (freq_factors) angle /= (double)freq_factors[i];
-        const float c = (float)cos(angle), s = (float)sin(angle);
+        const float angle = freq_factors ? theta / freq_factors[i] : theta;
+        const float c = cosf(angle), s = sinf(angle);
         for (size_t h = 0; h < n_heads; h++) {
             float *head = x + h * head_dim;
             const size_t a = neox ? i : 2 * i, b = neox ? i + half : 2 * i + 1;
@@ -23,15 +25,18 @@ void qk_rope(float *x, size_t n_heads, size_t head_dim, size_t rot_dim, double p
             head[a] = x0 * c - x1 * s;
             head[b] = x0 * s + x1 * c;
         }
+        theta *= step;
     }
 }
 
-void qk_rope_angles(float *cs, size_t rot_dim, double pos, float freq_base, const float *freq_factors) {
+void qk_rope_angles(float *cs, size_t rot_dim, float pos, float freq_base, float freq_scale, const float *freq_factors) {
+    const float step = powf(freq_base, -2.0f / (float)rot_dim);
+    float theta = pos;
     for (size_t i = 0; i < rot_dim / 2; i++) {
-        double angle = pos * pow((double)freq_base, -2.0 * (double)i / (double)rot_dim);
-        if (freq_factors) angle /= (double)freq_factors[i];
-        cs[2 * i] = (float)cos(angle);
-        cs[2 * i + 1] = (float)sin(angle);
+        const float angle = freq_scale * (freq_factors ? theta / freq_factors[i] : theta);  // 1 · a = a exactly
+        cs[2 * i] = cosf(angle);
+        cs[2 * i + 1] = sinf(angle);
+        theta *= step;
     }
 }
 

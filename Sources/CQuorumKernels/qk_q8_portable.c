@@ -7,7 +7,10 @@
 // with small integers u_i (0..63, or −128..127 for Q8_0, which has no min). Against an 8-bit vector
 // x_i ≈ d·q_i of the same 32 values:
 //   Σ w_i x_i = Σ_h scale_h · d · Σ_{i in h} u_i q_i  +  Σ_h min_h · (d · Σ_{i in h} q_i)
-// The first sum is integer products scaled once per half; the second uses the vector's s = d·Σq per 16.
+// The first sum is integer products scaled once per half; the second uses the vector's block sums s. For
+// the 32-value types both halves share scale and min, and the second term is min · s[2j] — or, for Q4_1 and
+// Q5_1, min · s[2j+1], the sum rounded to half precision as GGML's Q8_1 stores it. (Q4_0 and Q5_0 are
+// unsigned nibbles with min −8·d and −16·d, which equals GGML's signed values exactly.)
 #include <math.h>
 #include "qk_common.h"
 #include "qk_decode32.h"
@@ -39,10 +42,17 @@ int qk_quantize_act_portable(int kind, const float *x, size_t cols, int8_t *q, f
             q[b + i] = (int8_t)(v > 127 ? 127 : v < -127 ? -127 : v);
         }
         for (size_t i = 0; i < block; i += 32) d[(b + i) / 32] = scale;
-        for (size_t i = 0; i < block; i += 16) {
+        if (kind == QK_ACT_Q8_32) {
             int sum = 0;
-            for (size_t k = 0; k < 16; k++) sum += q[b + i + k];
-            s[(b + i) / 16] = scale * (float)sum;
+            for (size_t k = 0; k < 32; k++) sum += q[b + k];
+            s[b / 16] = scale * (float)sum;
+            s[b / 16 + 1] = qk_half_to_float(qk_float_to_half(s[b / 16]));
+        } else {
+            for (size_t i = 0; i < block; i += 16) {
+                int sum = 0;
+                for (size_t k = 0; k < 16; k++) sum += q[b + i + k];
+                s[(b + i) / 16] = scale * (float)sum;
+            }
         }
     }
     return 0;
@@ -53,6 +63,7 @@ void qk_matmul_q8_portable(int type, const uint8_t *w, size_t row_bytes, size_t 
                            size_t y_stride, float *scratch) {
     (void)scratch;
     const size_t nb = cols / 32;
+    const int kind = qk_act_kind(type), half_sum = type == QK_TYPE_Q4_1 || type == QK_TYPE_Q5_1;
     int u[32];
     float scale[2], min[2];
     for (size_t r = row_begin; r < row_end; r++) {
@@ -69,7 +80,10 @@ void qk_matmul_q8_portable(int type, const uint8_t *w, size_t row_bytes, size_t 
                 }
                 const float dv = d[v * nb + j];
                 const float *sv = s + v * 2 * nb + 2 * j;
-                y[v * y_stride + r] += scale[0] * dv * (float)sum0 + scale[1] * dv * (float)sum1 + min[0] * sv[0] + min[1] * sv[1];
+                if (kind == QK_ACT_Q8_32)
+                    y[v * y_stride + r] += scale[0] * dv * (float)(sum0 + sum1) + min[0] * sv[half_sum];
+                else
+                    y[v * y_stride + r] += scale[0] * dv * (float)sum0 + scale[1] * dv * (float)sum1 + min[0] * sv[0] + min[1] * sv[1];
             }
         }
     }

@@ -10,16 +10,8 @@ extension LanguageModel {
     /// `stopAtEndOfGeneration`), at a stop string, at `maxTokens`, or when its sequence would pass the
     /// context length. Every sequence it made is freed before it returns, also when it throws.
     public func generate(_ request: GenerationRequest) async throws -> [Generation] {
-        try request.validate()
+        try check(request)
         let codec = text
-        if !request.stop.isEmpty, codec == nil { throw DecodeError.noTokenizer("stop strings") }
-        for t in request.prompt + request.forcedTokens where !(0..<vocabularySize).contains(t) {
-            throw DecodeError.tokenOutOfRange(token: t, vocabularySize: vocabularySize)
-        }
-        guard request.prompt.count <= contextLength else {
-            throw DecodeError.invalidRequest(
-                "the prompt has \(request.prompt.count) tokens, more than the context length \(contextLength)")
-        }
 
         let base = try await makeSequence()
         var sequences = [base]
@@ -27,35 +19,14 @@ extension LanguageModel {
             let first = try await prefill(base, tokens: request.prompt, distributions: 1)[0]
             for _ in 1..<request.samples { sequences.append(try await fork(base)) }
             var samples = sequences.enumerated().map { i, sequence in
-                GenerationSample(
-                    sequence: sequence, sampler: TokenSampler(parameters: request.sampling, stream: UInt64(i)),
-                    distribution: first, matcher: StopStringMatcher(stops: request.stop))
+                GenerationSample(request: 0, index: i, sequence: sequence, parameters: request, distribution: first)
             }
             let eog = request.stopAtEndOfGeneration ? endOfGenerationTokens : []
             while true {
                 var rows: [StepRow] = []
                 var owners: [Int] = []
                 for i in samples.indices where samples[i].finish == nil {
-                    if samples[i].steps.count >= request.maxTokens {
-                        samples[i].finish = .length
-                        continue
-                    }
-                    let d = samples[i].distribution
-                    let n = samples[i].steps.count
-                    let token = n < request.forcedTokens.count ? request.forcedTokens[n] : samples[i].sampler.sample(d)
-                    samples[i].steps.append(
-                        GenerationStep(
-                            token: token, logprob: d.logprob(of: token) ?? -.infinity, entropy: d.entropy,
-                            top: d.top(request.topLogprobs)))
-                    if eog.contains(token) {
-                        samples[i].finish = .stop
-                    } else if let codec, samples[i].matcher.append(codec.bytes(of: token)) {
-                        samples[i].finish = .stop
-                    } else if samples[i].steps.count >= request.maxTokens
-                        || request.prompt.count + samples[i].steps.count > contextLength
-                    {
-                        samples[i].finish = .length
-                    } else {
+                    if let token = samples[i].advance(request, eog: eog, codec: codec, contextLength: contextLength) {
                         rows.append(StepRow(sequence: samples[i].sequence, token: token))
                         owners.append(i)
                     }
@@ -65,22 +36,24 @@ extension LanguageModel {
                 for (i, d) in zip(owners, next) { samples[i].distribution = d }
             }
             for s in sequences { await free(s) }
-            return samples.enumerated().map { i, s in
-                Generation(index: i, steps: s.steps, text: codec.map { _ in s.matcher.text }, finish: s.finish ?? .length)
-            }
+            return samples.map { $0.generation(codec: codec) }
         } catch {
             for s in sequences { await free(s) }
             throw error
         }
     }
-}
 
-/// One sample's progress inside ``LanguageModel/generate(_:)``.
-private struct GenerationSample {
-    var sequence: SequenceID
-    var sampler: TokenSampler
-    var distribution: NextTokenDistribution
-    var steps: [GenerationStep] = []
-    var matcher: StopStringMatcher
-    var finish: FinishReason?
+    /// Checks `request` against this model: valid values, a tokenizer when stop strings need one, token ids
+    /// in the vocabulary, a prompt within the context length.
+    func check(_ request: GenerationRequest) throws {
+        try request.validate()
+        if !request.stop.isEmpty, text == nil { throw DecodeError.noTokenizer("stop strings") }
+        for t in request.prompt + request.forcedTokens where !(0..<vocabularySize).contains(t) {
+            throw DecodeError.tokenOutOfRange(token: t, vocabularySize: vocabularySize)
+        }
+        guard request.prompt.count <= contextLength else {
+            throw DecodeError.invalidRequest(
+                "the prompt has \(request.prompt.count) tokens, more than the context length \(contextLength)")
+        }
+    }
 }

@@ -68,7 +68,9 @@ int qk_act_kind(int type);
 /// Quantises one vector of `cols` floats (a multiple of 32 for QK_ACT_Q8_32, of 256 for QK_ACT_Q8_256) into
 ///   q: cols int8 values;
 ///   d: cols/32 floats, the scale of each 32 values (for QK_ACT_Q8_256 its block's scale, repeated);
-///   s: cols/16 floats, d · Σ q over each 16 values.
+///   s: cols/16 floats of block sums. QK_ACT_Q8_32: s[2j] = d·Σq over block j, s[2j+1] = the same rounded to
+///      half precision (GGML's Q8_1 keeps it so; Q4_1/Q5_1 products use it). QK_ACT_Q8_256: s[k] = d·Σq over
+///      each 16 values.
 /// x ≈ d·q. Returns 0, or -1 for a bad kind or count (nothing written).
 int qk_quantize_act(int isa, int kind, const float *x, size_t cols, int8_t *q, float *d, float *s);
 
@@ -88,8 +90,9 @@ int qk_matmul_q8(int isa, int type, const void *w, size_t row_bytes, size_t cols
 void qk_rmsnorm(float *out, const float *x, const float *weight, size_t n, float eps);
 
 /// Rotary position embedding in place on `n_heads` heads of `head_dim` values at position `pos`; the first
-/// `rot_dim` values of each head rotate, pair i by the angle pos · freq_base^(−2i/rot_dim) / factor_i, where
-/// factor_i = freq_factors[i] (rot_dim/2 values, Llama 3's `rope_freqs`) or 1 when freq_factors is NULL.
+/// `rot_dim` values of each head rotate, pair i by the angle θ_i of qk_rope_angles (freq_scale 1), which is
+/// pos · freq_base^(−2i/rot_dim) / factor_i up to float rounding; factor_i = freq_factors[i] (rot_dim/2
+/// values, Llama 3's `rope_freqs`) or 1 when freq_factors is NULL.
 /// neox = 0: pairs (2i, 2i+1) (GGML's normal mode, llama); neox = 1: pairs (i, i + rot_dim/2) (qwen2).
 void qk_rope(float *x, size_t n_heads, size_t head_dim, size_t rot_dim, double pos, float freq_base,
              const float *freq_factors, int neox);
@@ -104,10 +107,11 @@ void qk_attention_spans(int isa, float *out, const float *q, size_t n_q, size_t 
                         const float *const *keys, const float *const *values, const size_t *counts, size_t n_spans,
                         size_t kv_stride, float scale, float *scores);
 
-/// The cos/sin pairs qk_rope uses at position `pos`: cs[2i] = cos θ_i, cs[2i+1] = sin θ_i for the rot_dim/2
-/// angles θ_i (same formula as qk_rope), so that qk_rope_apply can rotate every head of every layer at that
-/// position without recomputing them.
-void qk_rope_angles(float *cs, size_t rot_dim, double pos, float freq_base, const float *freq_factors);
+/// The cos/sin pairs of RoPE at position `pos`: cs[2i] = cos θ_i, cs[2i+1] = sin θ_i for the rot_dim/2 angles
+///   θ_i = freq_scale · t_i / factor_i,  t_0 = pos,  t_{i+1} = t_i · freq_base^(−2/rot_dim)
+/// computed in float as GGML computes them, so that qk_rope_apply can rotate every head of every layer at
+/// that position without recomputing them. factor_i = freq_factors[i], or 1 when freq_factors is NULL.
+void qk_rope_angles(float *cs, size_t rot_dim, float pos, float freq_base, float freq_scale, const float *freq_factors);
 
 /// qk_rope with the angles from qk_rope_angles.
 void qk_rope_apply(float *x, size_t n_heads, size_t head_dim, size_t rot_dim, const float *cs, int neox);

@@ -69,7 +69,7 @@ final class Transformer: Sendable {
         var angles = [Float](repeating: 0, count: n * rotation)
         withOptionalPointer(weights.ropeFrequencyFactors) { f in
             for i in 0..<n {
-                qk_rope_angles(&angles[i * rotation], rotation, Double(rows[i].position) * c.ropePositionScale, c.ropeFreqBase, f)
+                qk_rope_angles(&angles[i * rotation], rotation, Float(rows[i].position), c.ropeFreqBase, Float(c.ropePositionScale), f)
             }
         }
         let neox: Int32 = c.ropeStyle == .neox ? 1 : 0
