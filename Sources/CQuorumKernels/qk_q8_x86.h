@@ -224,11 +224,12 @@ static inline void QK8_FN(transpose8x4)(const uint8_t *const p[8], size_t offset
     out[3] = _mm256_unpackhi_epi64(t1, t3);
 }
 
-/// The 32-bit words at p[r] + offset, r = 0..7, one per lane.
+/// The 32-bit words at p[r] + offset, r = 0..7, one per lane. (Inserted lane by lane: eight scalar stores
+/// read back as one vector would stall on store forwarding.)
 static inline __m256i QK8_FN(gather8)(const uint8_t *const p[8], size_t offset) {
     int32_t w[8];
     for (int r = 0; r < 8; r++) memcpy(&w[r], p[r] + offset, 4);
-    return _mm256_loadu_si256((const __m256i *)w);
+    return _mm256_setr_epi32(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]);
 }
 
 /// The low (high = 0) or high (high = 1) halves of eight 32-bit lanes, as floats.
@@ -258,8 +259,14 @@ static inline __m256i QK8_FN(tile_fifth_bits)(__m256i h, const int m) {
 }
 
 #define QK8_TILE_ARGS const uint8_t *const rows[8], size_t cols, const int8_t *q, const float *d, const float *s, \
-                      float *out, size_t out_stride
-#define QK8_TILE_PASS rows, cols, q, d, s, out, out_stride
+                      float *out, size_t out_stride, const uint8_t *prefetch, size_t prefetch_bytes
+#define QK8_TILE_PASS rows, cols, q, d, s, out, out_stride, prefetch, prefetch_bytes
+
+/// Prefetches lines [first, first + count) of the region at p: the next tiles' memory is requested evenly
+/// while this tile is computed (8 rows read in turn defeat the hardware's stream detection).
+static inline void QK8_FN(prefetch_lines)(const uint8_t *p, size_t first, size_t count, size_t lines) {
+    for (size_t l = first; l < first + count && l < lines; l++) _mm_prefetch((const char *)(p + 64 * l), _MM_HINT_T0);
+}
 
 /// 8 rows of Q4_0, Q4_1, Q5_0 or Q5_1 × V vectors; out[v·out_stride + r] for r = 0..7.
 static inline __attribute__((always_inline)) void QK8_FN(tile_q4q5)(QK8_TILE_ARGS, const int V, const int type) {
@@ -270,7 +277,9 @@ static inline __attribute__((always_inline)) void QK8_FN(tile_q4q5)(QK8_TILE_ARG
     const __m256i low = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
     __m256 acc[QK8_TILE_MAXV];
     for (int v = 0; v < V; v++) acc[v] = _mm256_setzero_ps();
+    const size_t pf_lines = prefetch ? (prefetch_bytes + 63) / 64 : 0, pf_step = (pf_lines + nb - 1) / nb;
     for (size_t j = 0; j < nb; j++) {
+        QK8_FN(prefetch_lines)(prefetch, j * pf_step, pf_step, pf_lines);
         const size_t o = j * bytes;
         __m256i t[4], w[8];
         QK8_FN(transpose8x4)(rows, o + qs, t);
@@ -316,7 +325,9 @@ static inline __attribute__((always_inline)) void QK8_FN(tile_q8_0)(QK8_TILE_ARG
     const size_t nb = cols / 32;
     __m256 acc[QK8_TILE_MAXV];
     for (int v = 0; v < V; v++) acc[v] = _mm256_setzero_ps();
+    const size_t pf_lines = prefetch ? (prefetch_bytes + 63) / 64 : 0, pf_step = (pf_lines + nb - 1) / nb;
     for (size_t j = 0; j < nb; j++) {
+        QK8_FN(prefetch_lines)(prefetch, j * pf_step, pf_step, pf_lines);
         const size_t o = j * 34;
         __m256i w[8];
         QK8_FN(transpose8x4)(rows, o + 2, w);
@@ -377,12 +388,17 @@ static void QK8_FN(matmul_tiles)(void (*const *tiles)(QK8_TILE_ARGS), const uint
             const size_t valid = row_end - r0 < 8 ? row_end - r0 : 8;
             const uint8_t *rows[8];
             for (size_t r = 0; r < 8; r++) rows[r] = w + (r0 + (r < valid ? r : valid - 1)) * row_bytes;
+            // The next tile's rows, fetched while this one is computed (once per tile, by its first group).
+            const size_t next = r0 + 16 < row_end ? r0 + 16 : row_end;
+            const size_t next_rows = row_end - next < 8 ? row_end - next : 8;
             for (size_t g = v0; g < v_end; g += QK8_TILE_MAXV) {
                 const size_t n = v_end - g < QK8_TILE_MAXV ? v_end - g : QK8_TILE_MAXV;
+                const uint8_t *pf = g == v0 && next_rows > 0 ? w + next * row_bytes : NULL;
+                const size_t pf_bytes = next_rows * row_bytes;
                 if (valid == 8) {
-                    tiles[n](rows, cols, q + g * cols, d + g * nb, s + g * 2 * nb, y + g * y_stride + r0, y_stride);
+                    tiles[n](rows, cols, q + g * cols, d + g * nb, s + g * 2 * nb, y + g * y_stride + r0, y_stride, pf, pf_bytes);
                 } else {
-                    tiles[n](rows, cols, q + g * cols, d + g * nb, s + g * 2 * nb, partial, 8);
+                    tiles[n](rows, cols, q + g * cols, d + g * nb, s + g * 2 * nb, partial, 8, pf, pf_bytes);
                     for (size_t v = 0; v < n; v++)
                         for (size_t r = 0; r < valid; r++) y[(g + v) * y_stride + r0 + r] = partial[v * 8 + r];
                 }

@@ -3,8 +3,8 @@ import Foundation
 
 /// A fixed set of threads that run the tasks of one parallel operation together with the calling thread:
 /// the forward pass calls ``run(_:_:)`` a few hundred times per token, so dispatch must cost well under a
-/// microsecond. Idle workers spin briefly (operations follow each other within microseconds) and then sleep
-/// on a condition variable until the next operation.
+/// microsecond. Idle workers spin briefly (operations follow each other within microseconds), yield the
+/// core a few times, and then sleep on a condition variable until the next operation.
 ///
 /// Tasks are claimed one at a time from a shared counter, so a thread that the OS deschedules (the machine
 /// is shared) delays only the task it holds; the others take the rest.
@@ -125,9 +125,15 @@ final class WorkerPool: @unchecked Sendable {
                     let c = qk_atomic_load(counter)
                     if c != seen, (c >> 16) & 0xFFFF > c & 0xFFFF { break }
                     if qk_atomic_load(stopping) != 0 { return }
+                    // Spin ~10–50 µs (the next operation of a forward pass follows within microseconds),
+                    // then offer the core to others for a while, then sleep.
                     spins += 1
-                    if spins < 1 << 16 {
+                    if spins < 1 << 11 {
                         qk_spin_pause()
+                        continue
+                    }
+                    if spins < (1 << 11) + 64 {
+                        sched_yield()
                         continue
                     }
                     // Sleep until the caller publishes work. The caller stores the counter, then reads
