@@ -301,7 +301,8 @@ void qk_matmul_avx2(int type, const uint8_t *w, size_t row_bytes, size_t cols, s
 void qk_matmul_q8_avx2(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin,
                        size_t row_end, const int8_t *q, const float *d, const float *s, size_t nvec, float *y,
                        size_t y_stride, float *scratch) {
-    matmul_q8_impl_avx2q_(type, w, row_bytes, cols, row_begin, row_end, q, d, s, nvec, y, y_stride, scratch);
+    (void)scratch;
+    matmul_q8_impl_avx2q_(type, w, row_bytes, cols, row_begin, row_end, q, d, s, nvec, y, y_stride);
 }
 
 /// Sum of the eight int32 lanes.

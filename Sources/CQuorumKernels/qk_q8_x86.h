@@ -1,212 +1,23 @@
 // Matrix × 8-bit vectors for x86-64, shared by the AVX2 path (qk_avx2.c) and the AVX-512 VNNI path
 // (qk_vnni.c). Included inside a `#pragma clang attribute` target region; before including, define
-//   QK8_FN(name)    adds the path's suffix to a name;
-//   QK8_DOT(u, s)   eight int32 sums of four u8·s8 products each, of the 32 bytes of u (unsigned) and s (signed):
-//                   _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), ones) on AVX2, _mm256_dpbusd_epi32 with VNNI.
-//                   The weights' integers are at most 63 (or |−128| for Q8_0 through the sign trick) and the
-//                   vector's at most 127, so VPMADDUBSW never saturates and both give the same sums.
+//   QK8_FN(name)       adds the path's suffix to a name;
+//   QK8_DOT(u, s)      eight int32 sums of four u8·s8 products each, of the 32 bytes of u (unsigned) and s
+//                      (signed): _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), ones) on AVX2;
+//   QK8_DOT_ACC(a,u,s) optional: a + QK8_DOT(u, s) in one instruction (VNNI: _mm256_dpbusd_epi32). Without
+//                      it, products are summed in int16 first as far as the weights' bit width allows.
+// The integers never saturate VPMADDUBSW (weights at most 63, or |−128| for Q8_0 through the sign trick;
+// vector values at most 127), so both paths give the same sums.
 //
-// The decomposition is the one described at the top of qk_q8_portable.c: each 32-value block gives 32 small
-// integers u (one 256-bit register), a scale per 16-value half (a register whose low four lanes hold the
-// first half's scale and high four lanes the second's: those are the lanes QK8_DOT sums that half into) and
-// a min per half, written to `mins` and dotted with the vector's s = d·Σq at the end.
-//
-// One weight row is decoded once for up to QK8_MAXV vectors, whose accumulators stay in registers.
+// The decomposition is the one described at the top of qk_q8_portable.c. Eight rows are processed together,
+// one row per 32-bit lane: the blocks of the 8 rows are transposed on the fly (the weights stay in the
+// file's layout, memory-mapped) so that register m holds values 4m..4m+3 of every row. One VPMADDUBSW against
+// the vector's bytes 4m..4m+3 broadcast to all lanes advances all 8 rows, and one float scale and one FMA per
+// block serve 8 rows. Each (row, vector) pair is computed the same way whatever the other rows and vectors of
+// the call: integer sums per block are exact and the float steps per lane are the same, so a row of a batch
+// gets exactly the result it gets alone (8-bit rounding of the next layer's input would turn even
+// float-rounding differences into visible ones).
 #include <immintrin.h>
 #include "qk_common.h"
-
-#define QK8_MAXV 4
-
-static inline float QK8_FN(hsum8)(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
-/// The two half-precision values in the 4 bytes at p, as floats (lanes 0 and 1). Loaded with MOVD, which
-/// clears the rest of the register: a 16-bit load compiles to a PINSRW that merges into whatever register
-/// the compiler picks (often an accumulator), which chains every block to the one before.
-static inline __m128 QK8_FN(halves)(const uint8_t *p) {
-    int32_t v;
-    memcpy(&v, p, sizeof v);
-    return _mm_cvtph_ps(_mm_cvtsi32_si128(v));
-}
-
-/// Σ a·b over n floats.
-static inline float QK8_FN(fdot)(const float *a, const float *b, size_t n) {
-    __m256 acc = _mm256_setzero_ps();
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc);
-    float t = QK8_FN(hsum8)(acc);
-    for (; i < n; i++) t += a[i] * b[i];
-    return t;
-}
-
-/// QK8_DOT for signed weights (Q8_0): |w| · (x with w's sign).
-static inline __m256i QK8_FN(dot_signed)(__m256i w, __m256i a) {
-    return QK8_DOT(_mm256_sign_epi8(w, w), _mm256_sign_epi8(a, w));
-}
-
-/// Nibbles of 16 bytes: values 0..15 from the low nibbles, 16..31 from the high ones.
-static inline __m256i QK8_FN(nibbles)(const uint8_t *qs) {
-    const __m128i v = _mm_loadu_si128((const __m128i *)qs), m = _mm_set1_epi8(0x0F);
-    return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(v, 4), m), _mm_and_si128(v, m));
-}
-
-/// Bit i of `bits` as 0x10 or 0 in byte i (the fifth bit of Q5_0/Q5_1 values).
-static inline __m256i QK8_FN(fifth_bits)(uint32_t bits) {
-    const __m256i spread = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
-                                            2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
-    const __m256i select = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
-    const __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits), spread);
-    return _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(v, select), select), _mm256_set1_epi8(0x10));
-}
-
-/// acc[v] += (integer sums of w against vector v's block j) · ws · d_v[j], for v < V.
-static inline __attribute__((always_inline)) void QK8_FN(block)(
-    __m256 *acc, const int V, const int is_signed, __m256i w, __m256 ws, size_t j, const int8_t *q,
-    const float *d, size_t cols, size_t nb) {
-    for (int v = 0; v < V; v++) {
-        const __m256i a = _mm256_loadu_si256((const __m256i *)(q + (size_t)v * cols + 32 * j));
-        const __m256i p = is_signed ? QK8_FN(dot_signed)(w, a) : QK8_DOT(w, a);
-        acc[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_mul_ps(ws, _mm256_set1_ps(d[(size_t)v * nb + j])), acc[v]);
-    }
-}
-
-/// Σ a·b over n floats (n ≥ 0), two accumulators, the tail through a masked load.
-static inline float QK8_FN(fdot2)(const float *a, const float *b, size_t n) {
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
-    }
-    if (i + 8 <= n) {
-        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-        i += 8;
-    }
-    if (i < n) {
-        const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-        const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n - i)), lanes);
-        s1 = _mm256_fmadd_ps(_mm256_maskload_ps(a + i, mask), _mm256_maskload_ps(b + i, mask), s1);
-    }
-    return QK8_FN(hsum8)(_mm256_add_ps(s0, s1));
-}
-
-/// Writes out[v·out_stride] = Σ (acc0[v] + acc1[v]) + mins · s_v for v < V.
-static inline __attribute__((always_inline)) void QK8_FN(finish)(
-    const __m256 *acc0, const __m256 *acc1, const int V, const int has_mins, const float *mins, const float *s,
-    size_t nb, float *out, size_t out_stride) {
-    for (int v = 0; v < V; v++) {
-        float t = QK8_FN(hsum8)(_mm256_add_ps(acc0[v], acc1[v]));
-        if (has_mins) t += QK8_FN(fdot2)(mins, s + (size_t)v * 2 * nb, 2 * nb);
-        out[(size_t)v * out_stride] = t;
-    }
-}
-
-#define QK8_ARGS const uint8_t *row, size_t cols, const int8_t *q, const float *d, const float *s, float *mins, \
-                 float *out, size_t out_stride
-#define QK8_PASS row, cols, q, d, s, mins, out, out_stride
-
-// Every row kernel keeps two sets of accumulators and feeds them alternately (even and odd blocks or
-// sub-blocks), so that consecutive blocks do not wait on one chain of dependent FMAs. The arithmetic of
-// each (row, vector) pair is the same whatever the number of vectors and the vector's place among them, so
-// a row of a batch gets exactly the result it gets alone (8-bit rounding of the next layer's input would
-// turn even float-rounding differences into visible ones).
-#define QK8_ACCUMULATORS(V)                                                    \
-    __m256 acc0[QK8_MAXV], acc1[QK8_MAXV];                                     \
-    for (int v = 0; v < (V); v++) acc0[v] = acc1[v] = _mm256_setzero_ps();
-
-/// Q4_K and Q5_K: 256-value blocks of eight 32-value sub-blocks with 6-bit scales and mins.
-static inline __attribute__((always_inline)) void QK8_FN(row_k4k5)(QK8_ARGS, const int V, const int five) {
-    const size_t nb = cols / 32, bytes = five ? 176 : 144;
-    const __m256i low = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
-    QK8_ACCUMULATORS(V)
-    for (size_t i = 0; i < cols / 256; i++) {
-        const uint8_t *b = row + i * bytes;
-        const __m128 dm = QK8_FN(halves)(b);
-        const float dd = _mm_cvtss_f32(dm), dmin = _mm_cvtss_f32(_mm_movehdup_ps(dm));
-        const uint8_t *qs = b + (five ? 48 : 16);
-        const __m256i qh = five ? _mm256_loadu_si256((const __m256i *)(b + 16)) : _mm256_setzero_si256();
-        for (int c = 0; c < 4; c++) {
-            uint8_t s0, m0, s1, m1;
-            qk_scale_min_k4(2 * c, b + 4, &s0, &m0);
-            qk_scale_min_k4(2 * c + 1, b + 4, &s1, &m1);
-            const __m256i raw = _mm256_loadu_si256((const __m256i *)(qs + 32 * c));
-            __m256i w0 = _mm256_and_si256(raw, low), w1 = _mm256_and_si256(_mm256_srli_epi16(raw, 4), low);
-            if (five) {
-                w0 = _mm256_or_si256(w0, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * c), one), 4));
-                w1 = _mm256_or_si256(w1, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * c + 1), one), 4));
-            }
-            const size_t j = 8 * i + 2 * (size_t)c;
-            mins[2 * j] = mins[2 * j + 1] = -dmin * m0;
-            mins[2 * j + 2] = mins[2 * j + 3] = -dmin * m1;
-            QK8_FN(block)(acc0, V, 0, w0, _mm256_set1_ps(dd * s0), j, q, d, cols, nb);
-            QK8_FN(block)(acc1, V, 0, w1, _mm256_set1_ps(dd * s1), j + 1, q, d, cols, nb);
-        }
-    }
-    QK8_FN(finish)(acc0, acc1, V, 1, mins, s, nb, out, out_stride);
-}
-
-/// Q6_K: 256-value blocks; 6-bit values (offset 32) with a signed 8-bit scale per 16 values.
-static inline __attribute__((always_inline)) void QK8_FN(row_q6_k)(QK8_ARGS, const int V) {
-    const size_t nb = cols / 32;
-    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
-    QK8_ACCUMULATORS(V)
-    for (size_t i = 0; i < cols / 256; i++) {
-        const uint8_t *b = row + i * 210;
-        const float dd = _mm_cvtss_f32(_mm_movehdup_ps(QK8_FN(halves)(b + 206)));  // stays inside the block
-        for (int n = 0; n < 2; n++) {
-            const uint8_t *ql = b + 64 * n;
-            const int8_t *sc = (const int8_t *)(b + 192) + 8 * n;
-            const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
-            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
-            const __m256i h = _mm256_loadu_si256((const __m256i *)(b + 128 + 32 * n));
-            __m256i w[4];
-            w[0] = _mm256_or_si256(_mm256_and_si256(l0, low), _mm256_slli_epi16(_mm256_and_si256(h, three), 4));
-            w[1] = _mm256_or_si256(_mm256_and_si256(l1, low),
-                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), three), 4));
-            w[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), low),
-                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), three), 4));
-            w[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low),
-                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), three), 4));
-            for (int k = 0; k < 4; k++) {
-                const float sa = dd * sc[2 * k], sb = dd * sc[2 * k + 1];
-                const size_t j = 8 * i + 4 * (size_t)n + (size_t)k;
-                mins[2 * j] = -32.0f * sa;
-                mins[2 * j + 1] = -32.0f * sb;
-                QK8_FN(block)((k & 1) ? acc1 : acc0, V, 0, w[k], _mm256_set_m128(_mm_set1_ps(sb), _mm_set1_ps(sa)), j, q, d, cols, nb);
-            }
-        }
-    }
-    QK8_FN(finish)(acc0, acc1, V, 1, mins, s, nb, out, out_stride);
-}
-
-// One function per (type, V), so that V is a constant inside and the accumulators live in registers.
-#define QK8_INSTANCES(NAME, CALL)                                                          \
-    static void QK8_FN(NAME##_1)(QK8_ARGS) { CALL(1); }                                    \
-    static void QK8_FN(NAME##_2)(QK8_ARGS) { CALL(2); }                                    \
-    static void QK8_FN(NAME##_3)(QK8_ARGS) { CALL(3); }                                    \
-    static void QK8_FN(NAME##_4)(QK8_ARGS) { CALL(4); }                                    \
-    static void (*const QK8_FN(NAME##_table)[QK8_MAXV + 1])(QK8_ARGS) = {                  \
-        NULL, QK8_FN(NAME##_1), QK8_FN(NAME##_2), QK8_FN(NAME##_3), QK8_FN(NAME##_4)};
-
-#define QK8_CALL_Q4_K(V) QK8_FN(row_k4k5)(QK8_PASS, V, 0)
-#define QK8_CALL_Q5_K(V) QK8_FN(row_k4k5)(QK8_PASS, V, 1)
-#define QK8_CALL_Q6_K(V) QK8_FN(row_q6_k)(QK8_PASS, V)
-QK8_INSTANCES(q4_k, QK8_CALL_Q4_K)
-QK8_INSTANCES(q5_k, QK8_CALL_Q5_K)
-QK8_INSTANCES(q6_k, QK8_CALL_Q6_K)
-
-// ---- 8-row tiles (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0) -------------------------------------------------------
-//
-// Eight rows are processed together, one row per 32-bit lane: the blocks of the 8 rows are transposed on the
-// fly (nothing is converted in memory) so that register m holds values 4m..4m+3 of every row. One VPMADDUBSW
-// against the vector's 4 bytes 4m..4m+3 broadcast to all lanes then advances all 8 rows at once, and one
-// float scale and one FMA per block serve 8 rows. Each (row, vector) pair is computed the same way whatever
-// the other rows and vectors of the call: integer sums per block are exact, and the float steps per lane
-// are the same.
 
 #define QK8_TILE_MAXV 8
 
@@ -268,13 +79,34 @@ static inline void QK8_FN(prefetch_lines)(const uint8_t *p, size_t first, size_t
     for (size_t l = first; l < first + count && l < lines; l++) _mm_prefetch((const char *)(p + 64 * l), _MM_HINT_T0);
 }
 
+
+/// Σ_{m<n} w[m]·(vector bytes a+4m..a+4m+3, broadcast) as int32 lanes (one per row). `bits` bounds the
+/// weights' integers: int16 partial sums of 8, 4 or 2 products pairs for 4, 5 or 6 bits stay below 2^15.
+static inline __attribute__((always_inline)) __m256i QK8_FN(tile_dot)(const __m256i *w, const int8_t *a, const int n,
+                                                                      const int bits) {
+    __m256i isum = _mm256_setzero_si256();
+#ifdef QK8_DOT_ACC
+    (void)bits;
+    for (int m = 0; m < n; m++) isum = QK8_DOT_ACC(isum, w[m], _mm256_set1_epi32(*(const int32_t *)(a + 4 * m)));
+#else
+    const int group = bits <= 4 ? 8 : bits == 5 ? 4 : 2;
+    for (int g = 0; g < n; g += group) {
+        __m256i p = _mm256_maddubs_epi16(w[g], _mm256_set1_epi32(*(const int32_t *)(a + 4 * g)));
+        for (int m = g + 1; m < g + group && m < n; m++)
+            p = _mm256_add_epi16(p, _mm256_maddubs_epi16(w[m], _mm256_set1_epi32(*(const int32_t *)(a + 4 * m))));
+        isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p, _mm256_set1_epi16(1)));
+    }
+#endif
+    return isum;
+}
+
 /// 8 rows of Q4_0, Q4_1, Q5_0 or Q5_1 × V vectors; out[v·out_stride + r] for r = 0..7.
 static inline __attribute__((always_inline)) void QK8_FN(tile_q4q5)(QK8_TILE_ARGS, const int V, const int type) {
     const int has_m = type == QK_TYPE_Q4_1 || type == QK_TYPE_Q5_1;
     const int five = type == QK_TYPE_Q5_0 || type == QK_TYPE_Q5_1;
     const size_t bytes = 18 + (has_m ? 2 : 0) + (five ? 4 : 0), qs = (has_m ? 4 : 2) + (five ? 4 : 0);
     const size_t nb = cols / 32;
-    const __m256i low = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    const __m256i low = _mm256_set1_epi8(0x0F);
     __m256 acc[QK8_TILE_MAXV];
     for (int v = 0; v < V; v++) acc[v] = _mm256_setzero_ps();
     const size_t pf_lines = prefetch ? (prefetch_bytes + 63) / 64 : 0, pf_step = (pf_lines + nb - 1) / nb;
@@ -296,21 +128,7 @@ static inline __attribute__((always_inline)) void QK8_FN(tile_q4q5)(QK8_TILE_ARG
         const __m256 mw = has_m ? QK8_FN(lane_halves)(dm, 1) : _mm256_mul_ps(dw, _mm256_set1_ps(five ? -16.0f : -8.0f));
         for (int v = 0; v < V; v++) {
             const int8_t *a = q + (size_t)v * cols + 32 * j;
-            __m256i isum;
-            if (five) {  // 5-bit values: int16 sums of at most four products pairs stay below 2^15
-                __m256i p0 = _mm256_maddubs_epi16(w[0], _mm256_set1_epi32(*(const int32_t *)(a + 0)));
-                __m256i p1 = _mm256_maddubs_epi16(w[4], _mm256_set1_epi32(*(const int32_t *)(a + 16)));
-                for (int m = 1; m < 4; m++) {
-                    p0 = _mm256_add_epi16(p0, _mm256_maddubs_epi16(w[m], _mm256_set1_epi32(*(const int32_t *)(a + 4 * m))));
-                    p1 = _mm256_add_epi16(p1, _mm256_maddubs_epi16(w[m + 4], _mm256_set1_epi32(*(const int32_t *)(a + 16 + 4 * m))));
-                }
-                isum = _mm256_add_epi32(_mm256_madd_epi16(p0, ones), _mm256_madd_epi16(p1, ones));
-            } else {  // 4-bit values: all eight in int16 (at most 8 · 2 · 15 · 127 < 2^15)
-                __m256i p = _mm256_maddubs_epi16(w[0], _mm256_set1_epi32(*(const int32_t *)a));
-                for (int m = 1; m < 8; m++)
-                    p = _mm256_add_epi16(p, _mm256_maddubs_epi16(w[m], _mm256_set1_epi32(*(const int32_t *)(a + 4 * m))));
-                isum = _mm256_madd_epi16(p, ones);
-            }
+            const __m256i isum = QK8_FN(tile_dot)(w, a, 8, five ? 5 : 4);
             const float *sv = s + (size_t)v * 2 * nb + 2 * j;
             acc[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_mul_ps(dw, _mm256_set1_ps(d[(size_t)v * nb + j])), acc[v]);
             acc[v] = _mm256_fmadd_ps(mw, _mm256_set1_ps(sv[has_m]), acc[v]);  // see qk_q8_portable.c
@@ -341,7 +159,11 @@ static inline __attribute__((always_inline)) void QK8_FN(tile_q8_0)(QK8_TILE_ARG
             for (int m = 0; m < 8; m++) {
                 const __m256i x = _mm256_set1_epi32(*(const int32_t *)(a + 4 * m));
                 // |w| · (x with w's sign) = w · x (x is never −128); pairs stay below 2 · 128 · 127 < 2^15.
+#ifdef QK8_DOT_ACC
+                isum = QK8_DOT_ACC(isum, wa[m], _mm256_sign_epi8(x, w[m]));
+#else
                 isum = _mm256_add_epi32(isum, QK8_DOT(wa[m], _mm256_sign_epi8(x, w[m])));
+#endif
             }
             acc[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_mul_ps(dw, _mm256_set1_ps(d[(size_t)v * nb + j])), acc[v]);
         }
@@ -349,6 +171,125 @@ static inline __attribute__((always_inline)) void QK8_FN(tile_q8_0)(QK8_TILE_ARG
     for (int v = 0; v < V; v++) _mm256_storeu_ps(out + (size_t)v * out_stride, acc[v]);
 }
 
+/// The 6-bit scale (which = 0) or min (which = 1) of sub-block j of Q4_K/Q5_K blocks, one row per lane,
+/// from the rows' 12 packed bytes gathered as s0 = bytes 0..3, s1 = 4..7, s2 = 8..11 (see qk_scale_min_k4).
+static inline __m256i QK8_FN(k4_scale)(__m256i s0, __m256i s1, __m256i s2, const int j, const int which) {
+    const __m256i m6 = _mm256_set1_epi32(63), m4 = _mm256_set1_epi32(15), m2 = _mm256_set1_epi32(3);
+    if (j < 4) return _mm256_and_si256(_mm256_srli_epi32(which ? s1 : s0, 8 * j), m6);
+    const int k = j - 4;
+    const __m256i low = _mm256_and_si256(_mm256_srli_epi32(s2, 8 * k + (which ? 4 : 0)), m4);
+    const __m256i high = _mm256_and_si256(_mm256_srli_epi32(which ? s1 : s0, 8 * k + 6), m2);
+    return _mm256_or_si256(low, _mm256_slli_epi32(high, 4));
+}
+
+/// 8 rows of Q4_K or Q5_K × V vectors (Q8_K-style vectors: one scale per 256 values).
+static inline __attribute__((always_inline)) void QK8_FN(tile_k4k5)(QK8_TILE_ARGS, const int V, const int five) {
+    const size_t bytes = five ? 176 : 144, qs = five ? 48 : 16, nsb = cols / 256, nb = cols / 32;
+    const __m256i low = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
+    __m256 acc[QK8_TILE_MAXV];
+    for (int v = 0; v < V; v++) acc[v] = _mm256_setzero_ps();
+    const size_t pf_lines = prefetch ? (prefetch_bytes + 63) / 64 : 0, pf_step = (pf_lines + 4 * nsb - 1) / (4 * nsb);
+    for (size_t i = 0; i < nsb; i++) {
+        const size_t o = i * bytes;
+        const __m256i dm = QK8_FN(gather8)(rows, o);
+        const __m256 dw = QK8_FN(lane_halves)(dm, 0), dmin = QK8_FN(lane_halves)(dm, 1);
+        const __m256i s0 = QK8_FN(gather8)(rows, o + 4), s1 = QK8_FN(gather8)(rows, o + 8), s2 = QK8_FN(gather8)(rows, o + 12);
+        __m256i h[8];
+        if (five) {
+            QK8_FN(transpose8x4)(rows, o + 16, h);
+            QK8_FN(transpose8x4)(rows, o + 32, h + 4);
+        }
+        __m256 t[QK8_TILE_MAXV];  // this block's Σ_j scale_j · sums_j, scaled by the vector's d at the end
+        for (int v = 0; v < V; v++) t[v] = _mm256_setzero_ps();
+        for (int c = 0; c < 4; c++) {
+            QK8_FN(prefetch_lines)(prefetch, (4 * i + (size_t)c) * pf_step, pf_step, pf_lines);
+            __m256i raw[8];
+            QK8_FN(transpose8x4)(rows, o + qs + 32 * (size_t)c, raw);
+            QK8_FN(transpose8x4)(rows, o + qs + 32 * (size_t)c + 16, raw + 4);
+            for (int half = 0; half < 2; half++) {
+                const int j = 2 * c + half;
+                __m256i w[8];
+                for (int m = 0; m < 8; m++) {
+                    w[m] = _mm256_and_si256(half ? _mm256_srli_epi16(raw[m], 4) : raw[m], low);
+                    if (five) w[m] = _mm256_or_si256(w[m], _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h[m], j), one), 4));
+                }
+                const __m256 scale = _mm256_mul_ps(dw, _mm256_cvtepi32_ps(QK8_FN(k4_scale)(s0, s1, s2, j, 0)));
+                const __m256 min = _mm256_mul_ps(_mm256_sub_ps(_mm256_setzero_ps(), dmin), _mm256_cvtepi32_ps(QK8_FN(k4_scale)(s0, s1, s2, j, 1)));
+                const size_t jj = 8 * i + (size_t)j;  // the 32-value block within the row
+                for (int v = 0; v < V; v++) {
+                    const __m256i isum = QK8_FN(tile_dot)(w, q + (size_t)v * cols + 32 * jj, 8, five ? 5 : 4);
+                    t[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, t[v]);
+                    const float *sv = s + (size_t)v * 2 * nb + 2 * jj;
+                    acc[v] = _mm256_fmadd_ps(min, _mm256_set1_ps(sv[0] + sv[1]), acc[v]);
+                }
+            }
+        }
+        for (int v = 0; v < V; v++) acc[v] = _mm256_fmadd_ps(t[v], _mm256_set1_ps(d[(size_t)v * nb + 8 * i]), acc[v]);
+    }
+    for (int v = 0; v < V; v++) _mm256_storeu_ps(out + (size_t)v * out_stride, acc[v]);
+}
+
+/// Signed byte `index` (0..3) of each 32-bit lane, as int32.
+static inline __m256i QK8_FN(lane_byte)(__m256i x, const int index) {
+    return _mm256_srai_epi32(_mm256_slli_epi32(x, 24 - 8 * index), 24);
+}
+
+/// 8 rows of Q6_K × V vectors (Q8_K-style vectors). Values 0..63 with offset −32 and a signed 8-bit scale
+/// per 16 values: sub-block (n, k) of block i holds values 128n + 32k … of which the first 16 use scale
+/// 8n + 2k and the next 16 scale 8n + 2k + 1 (see qk_common.h).
+static inline __attribute__((always_inline)) void QK8_FN(tile_q6_k)(QK8_TILE_ARGS, const int V) {
+    const size_t nsb = cols / 256, nb = cols / 32;
+    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
+    __m256 acc[QK8_TILE_MAXV];
+    for (int v = 0; v < V; v++) acc[v] = _mm256_setzero_ps();
+    const size_t pf_lines = prefetch ? (prefetch_bytes + 63) / 64 : 0, pf_step = (pf_lines + 2 * nsb - 1) / (2 * nsb);
+    for (size_t i = 0; i < nsb; i++) {
+        const size_t o = i * 210;
+        const __m256 dw = QK8_FN(lane_halves)(QK8_FN(gather8)(rows, o + 206), 1);  // d is the last 2 bytes
+        __m256i sc[4];
+        for (int g = 0; g < 4; g++) sc[g] = QK8_FN(gather8)(rows, o + 192 + 4 * (size_t)g);
+        __m256 t[QK8_TILE_MAXV];
+        for (int v = 0; v < V; v++) t[v] = _mm256_setzero_ps();
+        for (int n = 0; n < 2; n++) {
+            QK8_FN(prefetch_lines)(prefetch, (2 * i + (size_t)n) * pf_step, pf_step, pf_lines);
+            __m256i l0[8], l1[8], hb[8];
+            QK8_FN(transpose8x4)(rows, o + 64 * (size_t)n, l0);
+            QK8_FN(transpose8x4)(rows, o + 64 * (size_t)n + 16, l0 + 4);
+            QK8_FN(transpose8x4)(rows, o + 64 * (size_t)n + 32, l1);
+            QK8_FN(transpose8x4)(rows, o + 64 * (size_t)n + 48, l1 + 4);
+            QK8_FN(transpose8x4)(rows, o + 128 + 32 * (size_t)n, hb);
+            QK8_FN(transpose8x4)(rows, o + 128 + 32 * (size_t)n + 16, hb + 4);
+            for (int k = 0; k < 4; k++) {
+                __m256i w[8];
+                for (int m = 0; m < 8; m++) {
+                    const __m256i l = (k & 1) ? l1[m] : l0[m];
+                    const __m256i nib = _mm256_and_si256(k >= 2 ? _mm256_srli_epi16(l, 4) : l, low);
+                    const __m256i top = _mm256_and_si256(_mm256_srli_epi16(hb[m], 2 * k), three);
+                    w[m] = _mm256_or_si256(nib, _mm256_slli_epi16(top, 4));
+                }
+                const int ia = 8 * n + 2 * k, ib = ia + 1;
+                const __m256 scale_a = _mm256_mul_ps(dw, _mm256_cvtepi32_ps(QK8_FN(lane_byte)(sc[ia / 4], ia % 4)));
+                const __m256 scale_b = _mm256_mul_ps(dw, _mm256_cvtepi32_ps(QK8_FN(lane_byte)(sc[ib / 4], ib % 4)));
+                const __m256 min_a = _mm256_mul_ps(scale_a, _mm256_set1_ps(-32.0f));
+                const __m256 min_b = _mm256_mul_ps(scale_b, _mm256_set1_ps(-32.0f));
+                const size_t jj = 8 * i + 4 * (size_t)n + (size_t)k;
+                for (int v = 0; v < V; v++) {
+                    const int8_t *a = q + (size_t)v * cols + 32 * jj;
+                    const __m256i sa = QK8_FN(tile_dot)(w, a, 4, 6), sb = QK8_FN(tile_dot)(w + 4, a + 16, 4, 6);
+                    t[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sa), scale_a, t[v]);
+                    t[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sb), scale_b, t[v]);
+                    const float *sv = s + (size_t)v * 2 * nb + 2 * jj;
+                    acc[v] = _mm256_fmadd_ps(min_a, _mm256_set1_ps(sv[0]), acc[v]);
+                    acc[v] = _mm256_fmadd_ps(min_b, _mm256_set1_ps(sv[1]), acc[v]);
+                }
+            }
+        }
+        for (int v = 0; v < V; v++) acc[v] = _mm256_fmadd_ps(t[v], _mm256_set1_ps(d[(size_t)v * nb + 8 * i]), acc[v]);
+    }
+    for (int v = 0; v < V; v++) _mm256_storeu_ps(out + (size_t)v * out_stride, acc[v]);
+}
+
+// One function per (type, V), so that V is a constant inside and the accumulators live in registers.
 #define QK8_TILE_INSTANCES(NAME, CALL)                                                               \
     static void QK8_FN(NAME##_t1)(QK8_TILE_ARGS) { CALL(1); }                                        \
     static void QK8_FN(NAME##_t2)(QK8_TILE_ARGS) { CALL(2); }                                        \
@@ -367,11 +308,17 @@ static inline __attribute__((always_inline)) void QK8_FN(tile_q8_0)(QK8_TILE_ARG
 #define QK8_TILE_Q5_0(V) QK8_FN(tile_q4q5)(QK8_TILE_PASS, V, QK_TYPE_Q5_0)
 #define QK8_TILE_Q5_1(V) QK8_FN(tile_q4q5)(QK8_TILE_PASS, V, QK_TYPE_Q5_1)
 #define QK8_TILE_Q8_0(V) QK8_FN(tile_q8_0)(QK8_TILE_PASS, V)
+#define QK8_TILE_Q4_K(V) QK8_FN(tile_k4k5)(QK8_TILE_PASS, V, 0)
+#define QK8_TILE_Q5_K(V) QK8_FN(tile_k4k5)(QK8_TILE_PASS, V, 1)
+#define QK8_TILE_Q6_K(V) QK8_FN(tile_q6_k)(QK8_TILE_PASS, V)
 QK8_TILE_INSTANCES(q4_0, QK8_TILE_Q4_0)
 QK8_TILE_INSTANCES(q4_1, QK8_TILE_Q4_1)
 QK8_TILE_INSTANCES(q5_0, QK8_TILE_Q5_0)
 QK8_TILE_INSTANCES(q5_1, QK8_TILE_Q5_1)
 QK8_TILE_INSTANCES(q8_0, QK8_TILE_Q8_0)
+QK8_TILE_INSTANCES(q4_k, QK8_TILE_Q4_K)
+QK8_TILE_INSTANCES(q5_k, QK8_TILE_Q5_K)
+QK8_TILE_INSTANCES(q6_k, QK8_TILE_Q6_K)
 
 /// Rows [row_begin, row_end) in tiles of 8 (the last one padded by repeating its last row, whose extra
 /// results are dropped) × nvec vectors in groups of up to QK8_TILE_MAXV.
@@ -409,40 +356,21 @@ static void QK8_FN(matmul_tiles)(void (*const *tiles)(QK8_TILE_ARGS), const uint
 
 /// Rows [row_begin, row_end) × nvec vectors. Vectors are taken in blocks small enough to stay in the L1/L2
 /// cache while every row of the range passes over them; within a block, in groups of up to QK8_MAXV.
+/// The public entry of this path: rows [row_begin, row_end) × nvec vectors for any 8-bit type.
 static void QK8_FN(matmul_q8_impl)(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin,
                                    size_t row_end, const int8_t *q, const float *d, const float *s, size_t nvec,
-                                   float *y, size_t y_stride, float *mins) {
-    void (*const *tiles)(QK8_TILE_ARGS) = NULL;
+                                   float *y, size_t y_stride) {
+    void (*const *tiles)(QK8_TILE_ARGS);
     switch (type) {
     case QK_TYPE_Q4_0: tiles = QK8_FN(q4_0_tiles); break;
     case QK_TYPE_Q4_1: tiles = QK8_FN(q4_1_tiles); break;
     case QK_TYPE_Q5_0: tiles = QK8_FN(q5_0_tiles); break;
     case QK_TYPE_Q5_1: tiles = QK8_FN(q5_1_tiles); break;
     case QK_TYPE_Q8_0: tiles = QK8_FN(q8_0_tiles); break;
-    default: break;
-    }
-    if (tiles) {
-        QK8_FN(matmul_tiles)(tiles, w, row_bytes, cols, row_begin, row_end, q, d, s, nvec, y, y_stride);
-        return;
-    }
-    void (*const *table)(QK8_ARGS);
-    switch (type) {
-    case QK_TYPE_Q4_K: table = QK8_FN(q4_k_table); break;
-    case QK_TYPE_Q5_K: table = QK8_FN(q5_k_table); break;
-    case QK_TYPE_Q6_K: table = QK8_FN(q6_k_table); break;
+    case QK_TYPE_Q4_K: tiles = QK8_FN(q4_k_tiles); break;
+    case QK_TYPE_Q5_K: tiles = QK8_FN(q5_k_tiles); break;
+    case QK_TYPE_Q6_K: tiles = QK8_FN(q6_k_tiles); break;
     default: return;
     }
-    const size_t nb = cols / 32;
-    size_t block = (48 * 1024) / (cols + 8 * nb);
-    block = block < QK8_MAXV ? QK8_MAXV : block / QK8_MAXV * QK8_MAXV;
-    for (size_t v0 = 0; v0 < nvec; v0 += block) {
-        const size_t v_end = nvec - v0 < block ? nvec : v0 + block;
-        for (size_t r = row_begin; r < row_end; r++) {
-            const uint8_t *row = w + r * row_bytes;
-            for (size_t g = v0; g < v_end; g += QK8_MAXV) {
-                const size_t n = v_end - g < QK8_MAXV ? v_end - g : QK8_MAXV;
-                table[n](row, cols, q + g * cols, d + g * nb, s + g * 2 * nb, mins, y + g * y_stride + r, y_stride);
-            }
-        }
-    }
+    QK8_FN(matmul_tiles)(tiles, w, row_bytes, cols, row_begin, row_end, q, d, s, nvec, y, y_stride);
 }

@@ -11,6 +11,7 @@
 
 #define QK8_FN(name) name##_vnni_
 #define QK8_DOT(u, s) _mm256_dpbusd_epi32(_mm256_setzero_si256(), (u), (s))
+#define QK8_DOT_ACC(a, u, s) _mm256_dpbusd_epi32((a), (u), (s))
 #include "qk_q8_x86.h"
 
 int qk_vnni_compiled(void) { return 1; }
@@ -18,7 +19,8 @@ int qk_vnni_compiled(void) { return 1; }
 void qk_matmul_q8_vnni(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin,
                        size_t row_end, const int8_t *q, const float *d, const float *s, size_t nvec, float *y,
                        size_t y_stride, float *scratch) {
-    matmul_q8_impl_vnni_(type, w, row_bytes, cols, row_begin, row_end, q, d, s, nvec, y, y_stride, scratch);
+    (void)scratch;
+    matmul_q8_impl_vnni_(type, w, row_bytes, cols, row_begin, row_end, q, d, s, nvec, y, y_stride);
 }
 
 #pragma clang attribute pop
