@@ -446,6 +446,13 @@ void qk_logsumexp_avx2(const float *logits, size_t n, double *lse, double *entro
 
 // ---- attention ----------------------------------------------------------------------------------------
 
+/// The eight horizontal sums of t[0..7], in lanes 0..7.
+static inline __m256 hsum8x8(const __m256 t[8]) {
+    const __m256 a = _mm256_hadd_ps(_mm256_hadd_ps(t[0], t[1]), _mm256_hadd_ps(t[2], t[3]));  // 0123 | 0123 halves
+    const __m256 b = _mm256_hadd_ps(_mm256_hadd_ps(t[4], t[5]), _mm256_hadd_ps(t[6], t[7]));  // 4567 | 4567 halves
+    return _mm256_add_ps(_mm256_permute2f128_ps(a, b, 0x20), _mm256_permute2f128_ps(a, b, 0x31));
+}
+
 void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head_dim, const float *const *keys,
                              const float *const *values, const size_t *counts, size_t n_spans, size_t kv_stride,
                              float scale, float *scores) {
@@ -455,21 +462,31 @@ void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head
     }
     size_t total = 0;
     for (size_t j = 0; j < n_spans; j++) total += counts[j];
-    // Scores: each key row is loaded once and dotted with every query head of the group.
+    const __m256 scale8 = _mm256_set1_ps(scale);
+    // Scores, eight positions at a time: eight independent FMA chains per head, summed across lanes together.
     size_t base = 0;
     for (size_t j = 0; j < n_spans; j++) {
-        for (size_t p = 0; p < counts[j]; p++) {
-            const float *k = keys[j] + p * kv_stride;
+        for (size_t p0 = 0; p0 < counts[j]; p0 += 8) {
+            const size_t n = counts[j] - p0 < 8 ? counts[j] - p0 : 8;
+            const float *k[8];
+            for (size_t r = 0; r < 8; r++) k[r] = keys[j] + (p0 + (r < n ? r : n - 1)) * kv_stride;
             for (size_t i = 0; i < n_q; i++) {
                 const float *qi = q + i * head_dim;
-                __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-                size_t c = 0;
-                for (; c + 16 <= head_dim; c += 16) {
-                    a0 = _mm256_fmadd_ps(_mm256_loadu_ps(qi + c), _mm256_loadu_ps(k + c), a0);
-                    a1 = _mm256_fmadd_ps(_mm256_loadu_ps(qi + c + 8), _mm256_loadu_ps(k + c + 8), a1);
+                __m256 t[8];
+                for (int r = 0; r < 8; r++) t[r] = _mm256_setzero_ps();
+                for (size_t c = 0; c < head_dim; c += 8) {
+                    const __m256 qc = _mm256_loadu_ps(qi + c);
+                    for (int r = 0; r < 8; r++) t[r] = _mm256_fmadd_ps(qc, _mm256_loadu_ps(k[r] + c), t[r]);
                 }
-                if (c < head_dim) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(qi + c), _mm256_loadu_ps(k + c), a0);
-                scores[i * total + base + p] = scale * hsum(_mm256_add_ps(a0, a1));
+                const __m256 sums = _mm256_mul_ps(hsum8x8(t), scale8);
+                float *row = scores + i * total + base + p0;
+                if (n == 8) {
+                    _mm256_storeu_ps(row, sums);
+                } else {
+                    float lanes[8];
+                    _mm256_storeu_ps(lanes, sums);
+                    for (size_t r = 0; r < n; r++) row[r] = lanes[r];
+                }
             }
         }
         base += counts[j];
@@ -496,20 +513,26 @@ void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head
         for (p = 0; p + 8 <= total; p += 8) _mm256_storeu_ps(row + p, _mm256_mul_ps(_mm256_loadu_ps(row + p), inv));
         for (; p < total; p++) row[p] *= (float)(1.0 / sum);
     }
-    // Weighted values: each value row is loaded once for every head.
-    for (size_t i = 0; i < n_q * head_dim; i++) out[i] = 0;
-    base = 0;
-    for (size_t j = 0; j < n_spans; j++) {
-        for (size_t p = 0; p < counts[j]; p++) {
-            const float *v = values[j] + p * kv_stride;
-            for (size_t i = 0; i < n_q; i++) {
-                const __m256 a = _mm256_set1_ps(scores[i * total + base + p]);
-                float *o = out + i * head_dim;
-                for (size_t c = 0; c < head_dim; c += 8)
-                    _mm256_storeu_ps(o + c, _mm256_fmadd_ps(a, _mm256_loadu_ps(v + c), _mm256_loadu_ps(o + c)));
+    // Weighted values, per head and 64-wide slice of it, the output slice kept in registers.
+    for (size_t i = 0; i < n_q; i++) {
+        for (size_t c0 = 0; c0 < head_dim; c0 += 64) {
+            const size_t width = head_dim - c0 < 64 ? (head_dim - c0) / 8 : 8;
+            __m256 acc[8];
+            for (int c = 0; c < 8; c++) acc[c] = _mm256_setzero_ps();
+            const float *weights = scores + i * total;
+            for (size_t j = 0; j < n_spans; j++) {
+                for (size_t p = 0; p < counts[j]; p++) {
+                    const __m256 a = _mm256_broadcast_ss(weights++);
+                    const float *v = values[j] + p * kv_stride + c0;
+                    if (width == 8) {
+                        for (int c = 0; c < 8; c++) acc[c] = _mm256_fmadd_ps(a, _mm256_loadu_ps(v + 8 * c), acc[c]);
+                    } else {
+                        for (size_t c = 0; c < width; c++) acc[c] = _mm256_fmadd_ps(a, _mm256_loadu_ps(v + 8 * c), acc[c]);
+                    }
+                }
             }
+            for (size_t c = 0; c < width; c++) _mm256_storeu_ps(out + i * head_dim + c0 + 8 * c, acc[c]);
         }
-        base += counts[j];
     }
 }
 

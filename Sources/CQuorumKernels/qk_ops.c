@@ -3,9 +3,11 @@
 #include "qk_common.h"
 
 void qk_rmsnorm(float *out, const float *x, const float *weight, size_t n, float eps) {
+    // As GGML rounds it: float squares summed in double, the mean and the scale in float.
     double sum = 0;
-    for (size_t i = 0; i < n; i++) sum += (double)x[i] * (double)x[i];
-    const float scale = (float)(1.0 / sqrt(sum / (double)n + (double)eps));
+    for (size_t i = 0; i < n; i++) sum += (double)(x[i] * x[i]);
+    const float mean = (float)(sum / (double)n);
+    const float scale = 1.0f / sqrtf(mean + eps);
     for (size_t i = 0; i < n; i++) out[i] = x[i] * scale * weight[i];
 }
 

@@ -53,18 +53,20 @@ static inline __m256 QK8_FN(lane_halves)(__m256i x, const int high) {
     return _mm256_cvtph_ps(_mm256_castsi256_si128(packed));
 }
 
+/// Byte tables for the fifth bits of Q5_0/Q5_1 tiles: QK8_FIFTH_SPREAD[b] copies byte b of each lane's 32-bit
+/// mask into the lane's four bytes; QK8_FIFTH_BIT[k] selects bit 4k + t in byte t.
+static const uint8_t QK8_FN(fifth_spread)[4][32] = {
+    {0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12, 0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12},
+    {1, 1, 1, 1, 5, 5, 5, 5, 9, 9, 9, 9, 13, 13, 13, 13, 1, 1, 1, 1, 5, 5, 5, 5, 9, 9, 9, 9, 13, 13, 13, 13},
+    {2, 2, 2, 2, 6, 6, 6, 6, 10, 10, 10, 10, 14, 14, 14, 14, 2, 2, 2, 2, 6, 6, 6, 6, 10, 10, 10, 10, 14, 14, 14, 14},
+    {3, 3, 3, 3, 7, 7, 7, 7, 11, 11, 11, 11, 15, 15, 15, 15, 3, 3, 3, 3, 7, 7, 7, 7, 11, 11, 11, 11, 15, 15, 15, 15},
+};
+
 /// For register m (values 4m..4m+3 of each row), the fifth bits from the rows' 32-bit masks `h` (one per
 /// lane): 0x10 where bit 4m+t of the row's mask is set, in byte 4r+t.
 static inline __m256i QK8_FN(tile_fifth_bits)(__m256i h, const int m) {
-    const char b = (char)(m / 2);  // the mask byte holding bits 4m..4m+3
-    const __m256i spread = _mm256_setr_epi8(b, b, b, b, (char)(4 + b), (char)(4 + b), (char)(4 + b), (char)(4 + b),
-                                            (char)(8 + b), (char)(8 + b), (char)(8 + b), (char)(8 + b),
-                                            (char)(12 + b), (char)(12 + b), (char)(12 + b), (char)(12 + b),
-                                            b, b, b, b, (char)(4 + b), (char)(4 + b), (char)(4 + b), (char)(4 + b),
-                                            (char)(8 + b), (char)(8 + b), (char)(8 + b), (char)(8 + b),
-                                            (char)(12 + b), (char)(12 + b), (char)(12 + b), (char)(12 + b));
-    const int sh = 4 * (m & 1);
-    const __m256i bit = _mm256_set1_epi32((int)((1u << sh) | (2u << (sh + 8)) | (4u << (sh + 16)) | (8u << (sh + 24))));
+    const __m256i spread = _mm256_loadu_si256((const __m256i *)QK8_FN(fifth_spread)[m / 2]);
+    const __m256i bit = _mm256_set1_epi32((m & 1) ? (int)0x80402010 : 0x08040201);
     const __m256i v = _mm256_and_si256(_mm256_shuffle_epi8(h, spread), bit);
     return _mm256_and_si256(_mm256_cmpeq_epi8(v, bit), _mm256_set1_epi8(0x10));
 }

@@ -86,7 +86,8 @@ int qk_matmul_q8(int isa, int type, const void *w, size_t row_bytes, size_t cols
                  const int8_t *q, const float *d, const float *s, size_t nvec, float *y, size_t y_stride,
                  float *scratch);
 
-/// out = x / sqrt(mean(x²) + eps) ⊙ weight over n values (sum of squares in double). out may equal x.
+/// out = x / sqrt(mean(x²) + eps) ⊙ weight over n values (float squares summed in double, mean and scale in
+/// float, as GGML computes them). out may equal x.
 void qk_rmsnorm(float *out, const float *x, const float *weight, size_t n, float eps);
 
 /// Rotary position embedding in place on `n_heads` heads of `head_dim` values at position `pos`; the first
