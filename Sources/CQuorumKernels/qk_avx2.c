@@ -453,13 +453,15 @@ static inline __m256 hsum8x8(const __m256 t[8]) {
     return _mm256_add_ps(_mm256_permute2f128_ps(a, b, 0x20), _mm256_permute2f128_ps(a, b, 0x31));
 }
 
-void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head_dim, const float *const *keys,
-                             const float *const *values, const size_t *counts, size_t n_spans, size_t kv_stride,
-                             float scale, float *scores) {
-    if (head_dim % 8 != 0) {
-        qk_attention_spans_portable(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, scale, scores);
-        return;
-    }
+/// Eight keys or values from a float (half = 0) or half (half = 1) array at element index i.
+static inline __m256 load_kv(const void *base, size_t i, const int half) {
+    return half ? _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)((const uint16_t *)base + i)))
+                : _mm256_loadu_ps((const float *)base + i);
+}
+
+static inline __attribute__((always_inline)) void attention_avx2(
+    float *out, const float *q, size_t n_q, size_t head_dim, const void *const *keys, const void *const *values,
+    const size_t *counts, size_t n_spans, size_t kv_stride, const int half, float scale, float *scores) {
     size_t total = 0;
     for (size_t j = 0; j < n_spans; j++) total += counts[j];
     const __m256 scale8 = _mm256_set1_ps(scale);
@@ -468,15 +470,15 @@ void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head
     for (size_t j = 0; j < n_spans; j++) {
         for (size_t p0 = 0; p0 < counts[j]; p0 += 8) {
             const size_t n = counts[j] - p0 < 8 ? counts[j] - p0 : 8;
-            const float *k[8];
-            for (size_t r = 0; r < 8; r++) k[r] = keys[j] + (p0 + (r < n ? r : n - 1)) * kv_stride;
+            size_t k[8];  // element index of each of the eight keys (the last one repeated past the end)
+            for (size_t r = 0; r < 8; r++) k[r] = (p0 + (r < n ? r : n - 1)) * kv_stride;
             for (size_t i = 0; i < n_q; i++) {
                 const float *qi = q + i * head_dim;
                 __m256 t[8];
                 for (int r = 0; r < 8; r++) t[r] = _mm256_setzero_ps();
                 for (size_t c = 0; c < head_dim; c += 8) {
                     const __m256 qc = _mm256_loadu_ps(qi + c);
-                    for (int r = 0; r < 8; r++) t[r] = _mm256_fmadd_ps(qc, _mm256_loadu_ps(k[r] + c), t[r]);
+                    for (int r = 0; r < 8; r++) t[r] = _mm256_fmadd_ps(qc, load_kv(keys[j], k[r] + c, half), t[r]);
                 }
                 const __m256 sums = _mm256_mul_ps(hsum8x8(t), scale8);
                 float *row = scores + i * total + base + p0;
@@ -523,17 +525,41 @@ void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head
             for (size_t j = 0; j < n_spans; j++) {
                 for (size_t p = 0; p < counts[j]; p++) {
                     const __m256 a = _mm256_broadcast_ss(weights++);
-                    const float *v = values[j] + p * kv_stride + c0;
+                    const size_t v = p * kv_stride + c0;
                     if (width == 8) {
-                        for (int c = 0; c < 8; c++) acc[c] = _mm256_fmadd_ps(a, _mm256_loadu_ps(v + 8 * c), acc[c]);
+                        for (int c = 0; c < 8; c++) acc[c] = _mm256_fmadd_ps(a, load_kv(values[j], v + 8 * (size_t)c, half), acc[c]);
                     } else {
-                        for (size_t c = 0; c < width; c++) acc[c] = _mm256_fmadd_ps(a, _mm256_loadu_ps(v + 8 * c), acc[c]);
+                        for (size_t c = 0; c < width; c++) acc[c] = _mm256_fmadd_ps(a, load_kv(values[j], v + 8 * c, half), acc[c]);
                     }
                 }
             }
             for (size_t c = 0; c < width; c++) _mm256_storeu_ps(out + i * head_dim + c0 + 8 * c, acc[c]);
         }
     }
+}
+
+void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head_dim, const void *const *keys,
+                             const void *const *values, const size_t *counts, size_t n_spans, size_t kv_stride,
+                             int kv_half, float scale, float *scores) {
+    if (head_dim % 8 != 0) {
+        qk_attention_spans_portable(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, kv_half, scale, scores);
+    } else if (kv_half) {
+        attention_avx2(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, 1, scale, scores);
+    } else {
+        attention_avx2(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, 0, scale, scores);
+    }
+}
+
+void qk_store_kv_avx2(void *dst, const float *src, size_t n, int half) {
+    if (!half) {
+        memcpy(dst, src, n * sizeof(float));
+        return;
+    }
+    uint16_t *h = dst;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm_storeu_si128((__m128i *)(h + i), _mm256_cvtps_ph(_mm256_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT));
+    for (; i < n; i++) h[i] = (uint16_t)_cvtss_sh(src[i], _MM_FROUND_TO_NEAREST_INT);
 }
 
 #pragma clang attribute pop
@@ -562,10 +588,11 @@ void qk_swiglu_avx2(float *gate, const float *up, size_t n) { qk_swiglu(gate, up
 void qk_logsumexp_avx2(const float *logits, size_t n, double *lse, double *entropy) {
     qk_logsumexp(logits, n, lse, entropy);
 }
-void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head_dim, const float *const *keys,
-                             const float *const *values, const size_t *counts, size_t n_spans, size_t kv_stride,
-                             float scale, float *scores) {
-    qk_attention_spans_portable(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, scale, scores);
+void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head_dim, const void *const *keys,
+                             const void *const *values, const size_t *counts, size_t n_spans, size_t kv_stride,
+                             int kv_half, float scale, float *scores) {
+    qk_attention_spans_portable(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, kv_half, scale, scores);
 }
+void qk_store_kv_avx2(void *dst, const float *src, size_t n, int half) { qk_store_kv(QK_ISA_PORTABLE, dst, src, n, half); }
 
 #endif

@@ -158,12 +158,13 @@ void qk_matmul_q8_neon(int type, const uint8_t *w, size_t row_bytes, size_t cols
                        size_t y_stride, float *scratch);
 
 // Attention, SwiGLU and log-sum-exp (qk_ops.c portable, qk_avx2.c vectorised).
-void qk_attention_spans_portable(float *out, const float *q, size_t n_q, size_t head_dim, const float *const *keys,
-                                 const float *const *values, const size_t *counts, size_t n_spans,
-                                 size_t kv_stride, float scale, float *scores);
-void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head_dim, const float *const *keys,
-                             const float *const *values, const size_t *counts, size_t n_spans, size_t kv_stride,
-                             float scale, float *scores);
+void qk_attention_spans_portable(float *out, const float *q, size_t n_q, size_t head_dim, const void *const *keys,
+                                 const void *const *values, const size_t *counts, size_t n_spans,
+                                 size_t kv_stride, int kv_half, float scale, float *scores);
+void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head_dim, const void *const *keys,
+                             const void *const *values, const size_t *counts, size_t n_spans, size_t kv_stride,
+                             int kv_half, float scale, float *scores);
+void qk_store_kv_avx2(void *dst, const float *src, size_t n, int half);
 void qk_swiglu_avx2(float *gate, const float *up, size_t n);
 void qk_logsumexp_avx2(const float *logits, size_t n, double *lse, double *entropy);
 

@@ -74,17 +74,26 @@ void qk_attention(int isa, float *out, const float *q, const float *k, const flo
     for (size_t p = 0; p < n_pos; p++) axpy(out, scores[p] * inv, v + p * stride, head_dim);
 }
 
-void qk_attention_spans_portable(float *out, const float *q, size_t n_q, size_t head_dim, const float *const *keys,
-                                 const float *const *values, const size_t *counts, size_t n_spans,
-                                 size_t kv_stride, float scale, float *scores) {
+/// Element p·stride + c of a float or half array.
+static inline float kv_at(const void *base, size_t index, int half) {
+    return half ? qk_half_to_float(((const uint16_t *)base)[index]) : ((const float *)base)[index];
+}
+
+void qk_attention_spans_portable(float *out, const float *q, size_t n_q, size_t head_dim, const void *const *keys,
+                                 const void *const *values, const size_t *counts, size_t n_spans,
+                                 size_t kv_stride, int kv_half, float scale, float *scores) {
     size_t total = 0;
     for (size_t j = 0; j < n_spans; j++) total += counts[j];
     for (size_t i = 0; i < n_q; i++) {
         float *row = scores + i * total;
+        const float *qi = q + i * head_dim;
         size_t base = 0;
         for (size_t j = 0; j < n_spans; j++) {
-            for (size_t p = 0; p < counts[j]; p++)
-                row[base + p] = scale * qk_dot_portable(q + i * head_dim, keys[j] + p * kv_stride, head_dim);
+            for (size_t p = 0; p < counts[j]; p++) {
+                float dot = 0;
+                for (size_t c = 0; c < head_dim; c++) dot += qi[c] * kv_at(keys[j], p * kv_stride + c, kv_half);
+                row[base + p] = scale * dot;
+            }
             base += counts[j];
         }
         float max = -INFINITY;
@@ -99,19 +108,32 @@ void qk_attention_spans_portable(float *out, const float *q, size_t n_q, size_t 
         for (size_t c = 0; c < head_dim; c++) o[c] = 0;
         base = 0;
         for (size_t j = 0; j < n_spans; j++) {
-            for (size_t p = 0; p < counts[j]; p++) qk_axpy_portable(o, row[base + p] * inv, values[j] + p * kv_stride, head_dim);
+            for (size_t p = 0; p < counts[j]; p++) {
+                const float a = row[base + p] * inv;
+                for (size_t c = 0; c < head_dim; c++) o[c] += a * kv_at(values[j], p * kv_stride + c, kv_half);
+            }
             base += counts[j];
         }
     }
 }
 
 void qk_attention_spans(int isa, float *out, const float *q, size_t n_q, size_t head_dim,
-                        const float *const *keys, const float *const *values, const size_t *counts, size_t n_spans,
-                        size_t kv_stride, float scale, float *scores) {
+                        const void *const *keys, const void *const *values, const size_t *counts, size_t n_spans,
+                        size_t kv_stride, int kv_half, float scale, float *scores) {
     if (qk_uses_avx2(isa))
-        qk_attention_spans_avx2(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, scale, scores);
+        qk_attention_spans_avx2(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, kv_half, scale, scores);
     else
-        qk_attention_spans_portable(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, scale, scores);
+        qk_attention_spans_portable(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, kv_half, scale, scores);
+}
+
+void qk_store_kv(int isa, void *dst, const float *src, size_t n, int half) {
+    if (!half) {
+        memcpy(dst, src, n * sizeof(float));
+    } else if (qk_uses_avx2(isa)) {
+        qk_store_kv_avx2(dst, src, n, half);
+    } else {
+        for (size_t i = 0; i < n; i++) ((uint16_t *)dst)[i] = qk_float_to_half(src[i]);
+    }
 }
 
 void qk_swiglu_isa(int isa, float *gate, const float *up, size_t n) {

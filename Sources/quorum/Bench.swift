@@ -61,7 +61,7 @@ struct Bench: AsyncParsableCommand {
         let path = try engine.modelOptions.resolvedPath()
         if !json {
             print("model \(path)")
-            print("architecture \(model.config.architecture.rawValue), kernels \(model.instructionSet), activations \(model.precision.rawValue), threads \(model.threads)")
+            print("architecture \(model.config.architecture.rawValue), kernels \(model.instructionSet), activations \(model.precision.rawValue), KV \(model.kvPrecision.rawValue), threads \(model.threads)")
         }
         func report(_ r: Result) {
             results.append(r)
@@ -113,7 +113,7 @@ struct Bench: AsyncParsableCommand {
         if json {
             let object: [String: Any] = [
                 "model": path, "architecture": model.config.architecture.rawValue, "kernels": model.instructionSet,
-                "activations": model.precision.rawValue, "threads": model.threads,
+                "activations": model.precision.rawValue, "kv_cache": model.kvPrecision.rawValue, "threads": model.threads,
                 "peak_rss_bytes": rss, "tests": results.map(\.object),
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])

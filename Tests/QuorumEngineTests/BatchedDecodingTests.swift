@@ -7,7 +7,7 @@ import Testing
 /// decoding each sequence alone, and forks share their prompt's KV cache instead of copying it.
 @Suite(.serialized) struct BatchedDecodingTests {
     @Test func batchedRowsEqualSingleSequenceDecoding() async throws {
-        let engine = try GoldenTests.engine("smollm2-135m")
+        let engine = try GoldenTests.engine("smollm2-135m", kvCache: .f16)  // the defaults: 8-bit, f16 KV
         let prompt = try EngineReference.load("smollm2-135m").prompts[0].promptIds
         var g = SplitMix64(seed: 21)
         let b = 9, steps = 4

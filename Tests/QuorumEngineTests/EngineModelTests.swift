@@ -27,8 +27,10 @@ import Testing
         #expect(instructionSets.count >= 1 + (InstructionSet.best == .portable ? 0 : 1))
         for precision in ActivationPrecision.allCases {
             for (threads, isa) in instructionSets.map({ (1, $0) }) + [(2, InstructionSet.best)] {
+                // Float activations with an f32 cache: float rounding only. 8-bit with the default f16 cache.
                 let engine = try EngineModel(
-                    path: path, threads: threads, loadTokenizer: false, precision: precision, instructionSet: isa)
+                    path: path, threads: threads, loadTokenizer: false, precision: precision, instructionSet: isa,
+                    kvCache: precision == .float ? .f32 : .f16)
                 #expect(engine.config.architecture.rawValue == architecture)
                 #expect(engine.config.ropeStyle == (architecture == "qwen2" ? .neox : .normal))
                 let s = await engine.makeSequence()

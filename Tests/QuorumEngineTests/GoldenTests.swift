@@ -18,9 +18,10 @@ import Testing
     static let models = ["smollm2-135m", "qwen2.5-coder-0.5b"]
     static let cases: [(String, ActivationPrecision)] = models.flatMap { m in ActivationPrecision.allCases.map { (m, $0) } }
 
-    static func engine(_ model: String, precision: ActivationPrecision = .int8) throws -> EngineModel {
+    /// The engine as the goldens were made: f32 KV cache (reference README §3).
+    static func engine(_ model: String, precision: ActivationPrecision = .int8, kvCache: KVPrecision = .f32) throws -> EngineModel {
         try #require(ModelFiles.exists(model), Comment(rawValue: ModelFiles.missingMessage + " (\(model))"))
-        return try EngineModel(path: ModelFiles.path(model), precision: precision)
+        return try EngineModel(path: ModelFiles.path(model), precision: precision, kvCache: kvCache)
     }
 
     /// Feeds prompt + generated tokens in one prefill and compares every step's distribution.

@@ -135,7 +135,7 @@ import Testing
         #expect(qk_matmul_q8(Int32(QK_ISA_PORTABLE), Int32(QK_TYPE_Q4_K), zeros, 144, 32, 0, 1, q, f, f, 1, &y, 1, &scratch) == -1)
     }
 
-    /// Softmax attention over spans, against Double.
+    /// Softmax attention over spans, against Double, with keys and values stored as float and as half.
     @Test(arguments: [(64, 1), (64, 3), (64, 7), (12, 2)]) func attentionOverSpansMatchesSoftmax(headDim: Int, heads: Int) {
         var g = SplitMix64(seed: UInt64(headDim * 10 + heads))
         let stride = headDim * 3 + 4
@@ -145,34 +145,51 @@ import Testing
             let keys = counts.map { n in (0..<(n * stride)).map { _ in Float.random(in: -1...1, using: &g) } }
             let values = counts.map { n in (0..<(n * stride)).map { _ in Float.random(in: -1...1, using: &g) } }
             let scale = 1 / Float(headDim).squareRoot()
-            // Reference.
-            var expected = [Double](repeating: 0, count: heads * headDim)
-            for i in 0..<heads {
-                var scores: [Double] = []
-                var rows: [(keys: [Float], values: [Float], at: Int)] = []
-                for (j, n) in counts.enumerated() { for p in 0..<n { rows.append((keys[j], values[j], p * stride)) } }
-                for r in rows {
-                    var dot = 0.0
-                    for c in 0..<headDim { dot += Double(q[i * headDim + c]) * Double(r.keys[r.at + c]) }
-                    scores.append(Double(scale) * dot)
-                }
-                let m = scores.max()!
-                let e = scores.map { Foundation.exp($0 - m) }
-                let sum = e.reduce(0, +)
-                for (p, r) in rows.enumerated() {
-                    for c in 0..<headDim { expected[i * headDim + c] += e[p] / sum * Double(r.values[r.at + c]) }
-                }
-            }
-            for isa in Self.levels {
-                var out = [Float](repeating: .nan, count: heads * headDim)
-                var scores = [Float](repeating: 0, count: heads * total)
-                keys.withPointers { k in
-                    values.withPointers { v in
-                        qk_attention_spans(isa, &out, q, heads, headDim, k, v, counts, counts.count, stride, scale, &scores)
+            for half in [false, true] {
+                // What the cache holds: the values themselves, or rounded to half precision.
+                let stored = { (x: [[Float]]) in half ? x.map { $0.map { Float(Float16($0)) } } : x }
+                let (k, v) = (stored(keys), stored(values))
+                var expected = [Double](repeating: 0, count: heads * headDim)
+                for i in 0..<heads {
+                    var rows: [(keys: [Float], values: [Float], at: Int)] = []
+                    for (j, n) in counts.enumerated() { for p in 0..<n { rows.append((k[j], v[j], p * stride)) } }
+                    let scores = rows.map { r in
+                        Double(scale) * (0..<headDim).reduce(0.0) { $0 + Double(q[i * headDim + $1]) * Double(r.keys[r.at + $1]) }
+                    }
+                    let m = scores.max()!
+                    let e = scores.map { Foundation.exp($0 - m) }
+                    let sum = e.reduce(0, +)
+                    for (p, r) in rows.enumerated() {
+                        for c in 0..<headDim { expected[i * headDim + c] += e[p] / sum * Double(r.values[r.at + c]) }
                     }
                 }
-                for (a, b) in zip(out, expected) { #expect(abs(Double(a) - b) <= 2e-6, "isa \(isa) counts \(counts): \(a) vs \(b)") }
+                let keyData = half ? keys.map { $0.map { Float16($0).bitPattern } }.map { Data(bytes: $0, count: 2 * $0.count) }
+                                   : keys.map { Data(bytes: $0, count: 4 * $0.count) }
+                let valueData = half ? values.map { $0.map { Float16($0).bitPattern } }.map { Data(bytes: $0, count: 2 * $0.count) }
+                                     : values.map { Data(bytes: $0, count: 4 * $0.count) }
+                for isa in Self.levels {
+                    var out = [Float](repeating: .nan, count: heads * headDim)
+                    var scores = [Float](repeating: 0, count: heads * total)
+                    keyData.withPointers { kp in
+                        valueData.withPointers { vp in
+                            qk_attention_spans(isa, &out, q, heads, headDim, kp, vp, counts, counts.count, stride, half ? 1 : 0, scale, &scores)
+                        }
+                    }
+                    for (a, b) in zip(out, expected) { #expect(abs(Double(a) - b) <= 2e-6, "isa \(isa) half \(half) counts \(counts): \(a) vs \(b)") }
+                }
             }
+        }
+    }
+
+    @Test func keysAndValuesAreStoredAsFloatOrRoundedHalf() {
+        var g = SplitMix64(seed: 9)
+        let x = (0..<203).map { _ in Float.random(in: -70_000...70_000, using: &g) / Float(1 << Int(g.next() % 24)) }
+        for isa in Self.levels {
+            var halves = [UInt16](repeating: 0, count: x.count), floats = [Float](repeating: 0, count: x.count)
+            qk_store_kv(isa, &halves, x, x.count, 1)
+            qk_store_kv(isa, &floats, x, x.count, 0)
+            #expect(halves == x.map { Float16($0).bitPattern }, "isa \(isa)")
+            #expect(floats == x)
         }
     }
 
@@ -217,12 +234,12 @@ import Testing
     }
 }
 
-extension Array where Element == [Float] {
-    /// Calls `body` with C pointers to each inner array's elements (valid inside `body` only).
-    func withPointers<R>(_ body: (UnsafePointer<UnsafePointer<Float>?>) -> R) -> R {
-        func nest(_ i: Int, _ collected: [UnsafePointer<Float>?]) -> R {
+extension Array where Element == Data {
+    /// Calls `body` with C pointers to each element's bytes (valid inside `body` only).
+    func withPointers<R>(_ body: (UnsafePointer<UnsafeRawPointer?>) -> R) -> R {
+        func nest(_ i: Int, _ collected: [UnsafeRawPointer?]) -> R {
             if i == count { return collected.withUnsafeBufferPointer { body($0.baseAddress!) } }
-            return self[i].withUnsafeBufferPointer { nest(i + 1, collected + [$0.baseAddress]) }
+            return self[i].withUnsafeBytes { nest(i + 1, collected + [$0.baseAddress]) }
         }
         return nest(0, [])
     }

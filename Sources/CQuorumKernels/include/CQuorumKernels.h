@@ -101,12 +101,15 @@ void qk_rope(float *x, size_t n_heads, size_t head_dim, size_t rot_dim, double p
 /// Attention of `n_q` query heads that share one key/value head (grouped-query attention), over positions
 /// held in `n_spans` spans (a shared prompt prefix and a sequence's own positions, for example):
 ///   s_ip = scale · q_i·k_p,  a_i = softmax(s_i),  out_i = Σ_p a_ip v_p
-/// Span j holds counts[j] positions: k_p = keys[j] + p·kv_stride, v_p = values[j] + p·kv_stride (floats).
-/// q_i = q + i·head_dim, out_i = out + i·head_dim. `scores` holds n_q · Σ counts floats of scratch.
-/// Each key and value is read once for all n_q heads.
+/// Span j holds counts[j] positions: k_p = keys[j] + p·kv_stride, v_p = values[j] + p·kv_stride, in elements
+/// of float (kv_half = 0) or IEEE half precision (kv_half = 1). q_i = q + i·head_dim, out_i = out + i·head_dim.
+/// `scores` holds n_q · Σ counts floats of scratch. Each key and value is read once for all n_q heads.
 void qk_attention_spans(int isa, float *out, const float *q, size_t n_q, size_t head_dim,
-                        const float *const *keys, const float *const *values, const size_t *counts, size_t n_spans,
-                        size_t kv_stride, float scale, float *scores);
+                        const void *const *keys, const void *const *values, const size_t *counts, size_t n_spans,
+                        size_t kv_stride, int kv_half, float scale, float *scores);
+
+/// Stores n floats as float (half = 0) or as half precision, rounded to nearest even (half = 1), at dst.
+void qk_store_kv(int isa, void *dst, const float *src, size_t n, int half);
 
 /// The cos/sin pairs of RoPE at position `pos`: cs[2i] = cos θ_i, cs[2i+1] = sin θ_i for the rot_dim/2 angles
 ///   θ_i = freq_scale · t_i / factor_i,  t_0 = pos,  t_{i+1} = t_i · freq_base^(−2/rot_dim)

@@ -58,12 +58,12 @@ struct Kernels: Sendable {
     }
 
     /// How many row ranges to cut a product into: about 32 K multiply-adds (a microsecond or two) each, at
-    /// most 64 per thread, rows in multiples of 4; one range when it is small or there is one thread. Small
+    /// most 64 per thread, at least 8 rows each; one range when it is small or there is one thread. Small
     /// ranges keep the threads balanced when the OS deschedules one of them; claiming one costs ~0.1 µs.
     static func chunks(rows: Int, cols: Int, vectors: Int, threads: Int) -> Int {
         guard threads > 1 else { return 1 }
         let work = rows * cols * vectors
-        return max(1, min(work >> 15, 64 * threads, rows / 4))
+        return max(1, min(work >> 15, 64 * threads, rows / 8))
     }
 }
 

@@ -31,6 +31,8 @@ public actor EngineModel: LanguageModel {
     public nonisolated let instructionSet: String
     /// How the inputs of the quantised products are represented.
     public nonisolated let precision: ActivationPrecision
+    /// How the KV cache stores keys and values.
+    public nonisolated let kvPrecision: KVPrecision
     /// Threads per forward pass.
     public nonisolated let threads: Int
     /// Most rows in one forward pass; longer prefills are split (default 256).
@@ -59,21 +61,24 @@ public actor EngineModel: LanguageModel {
     ///   - precision: how the inputs of quantised products are represented; default ``ActivationPrecision/int8``.
     ///   - instructionSet: the kernels' instruction set; default: the best this CPU has (`portableKernels`
     ///     true means ``InstructionSet/portable``). A level the CPU lacks is refused.
+    ///   - kvCache: how keys and values are stored; default ``KVPrecision/f16`` (llama.cpp's default).
     public init(
         path: String, threads: Int? = nil, portableKernels: Bool = false, loadTokenizer: Bool = true,
-        maxRowsPerPass: Int = 512, precision: ActivationPrecision = .int8, instructionSet: InstructionSet? = nil
+        maxRowsPerPass: Int = 512, precision: ActivationPrecision = .int8, instructionSet: InstructionSet? = nil,
+        kvCache: KVPrecision = .f16
     ) throws(GGUFError) {
         try self.init(
             file: GGUFFile(path: path), threads: threads, portableKernels: portableKernels,
             loadTokenizer: loadTokenizer, maxRowsPerPass: maxRowsPerPass, precision: precision,
-            instructionSet: instructionSet)
+            instructionSet: instructionSet, kvCache: kvCache)
     }
 
     /// Runs the already opened `file`; see
-    /// ``init(path:threads:portableKernels:loadTokenizer:maxRowsPerPass:precision:instructionSet:)``.
+    /// ``init(path:threads:portableKernels:loadTokenizer:maxRowsPerPass:precision:instructionSet:kvCache:)``.
     public init(
         file: GGUFFile, threads: Int? = nil, portableKernels: Bool = false, loadTokenizer: Bool = true,
-        maxRowsPerPass: Int = 512, precision: ActivationPrecision = .int8, instructionSet: InstructionSet? = nil
+        maxRowsPerPass: Int = 512, precision: ActivationPrecision = .int8, instructionSet: InstructionSet? = nil,
+        kvCache: KVPrecision = .f16
     ) throws(GGUFError) {
         let config = try ModelConfig(file: file)
         let isa = portableKernels ? .portable : instructionSet
@@ -91,9 +96,11 @@ public actor EngineModel: LanguageModel {
                 path: file.path, key: "tokenizer.ggml.tokens",
                 reason: "\(tokenizer.vocabularySize) tokens, but token_embd.weight has \(config.vocabularySize) rows")
         }
-        transformer = Transformer(config: config, weights: weights, kernels: kernels, precision: precision)
+        transformer = Transformer(
+            config: config, weights: weights, kernels: kernels, precision: precision, kvPrecision: kvCache)
         scratch = ForwardScratch(config: config, threads: kernels.threads)
         self.precision = precision
+        self.kvPrecision = kvCache
         self.threads = kernels.threads
         self.config = config
         name = URL(fileURLWithPath: file.path).deletingPathExtension().lastPathComponent
@@ -119,7 +126,7 @@ public actor EngineModel: LanguageModel {
     public func makeSequence() -> SequenceID {
         nextID += 1
         sequences[nextID] = SequenceState(
-            tokens: [], cache: KVCache(layerCount: config.blockCount, kvDimension: config.kvDimension))
+            tokens: [], cache: KVCache(layerCount: config.blockCount, kvDimension: config.kvDimension, precision: kvPrecision))
         return SequenceID(rawValue: nextID)
     }
 

@@ -36,12 +36,15 @@ final class Transformer: Sendable {
     let weights: ModelWeights
     let kernels: Kernels
     let precision: ActivationPrecision
+    /// How the caches of this model's sequences store keys and values (all of them the same).
+    let kvPrecision: KVPrecision
 
-    init(config: ModelConfig, weights: ModelWeights, kernels: Kernels, precision: ActivationPrecision) {
+    init(config: ModelConfig, weights: ModelWeights, kernels: Kernels, precision: ActivationPrecision, kvPrecision: KVPrecision) {
         self.config = config
         self.weights = weights
         self.kernels = kernels
         self.precision = precision
+        self.kvPrecision = kvPrecision
     }
 
     /// Runs `rows` through the model, writing their keys and values into their caches (which must already
@@ -89,8 +92,9 @@ final class Transformer: Sendable {
                     qk_rope_apply(q + i * qd, c.headCount, hd, rotation, cs, neox)
                     qk_rope_apply(kk + i * kvd, c.headCountKV, hd, rotation, cs, neox)
                     let cache = rows[i].cache
-                    cache.keys(l, at: rows[i].position).update(from: kk + i * kvd, count: kvd)
-                    cache.values(l, at: rows[i].position).update(from: v + i * kvd, count: kvd)
+                    let half: Int32 = cache.precision == .f16 ? 1 : 0
+                    qk_store_kv(k.isa, cache.keys(l, at: rows[i].position), kk + i * kvd, kvd, half)
+                    qk_store_kv(k.isa, cache.values(l, at: rows[i].position), v + i * kvd, kvd, half)
                 }
             }
             attention(rows: n, spans: spans, layer: l, group: group, scale: scale, scratch: s)
@@ -151,7 +155,7 @@ final class Transformer: Sendable {
         var tasks: [(matrix: Int, begin: Int, end: Int)] = []
         for (m, (w, _, _)) in outputs.enumerated() {
             let chunks = Kernels.chunks(rows: w.rows, cols: w.cols, vectors: n, threads: k.threads)
-            let per = ((w.rows + chunks - 1) / chunks + 3) / 4 * 4
+            let per = ((w.rows + chunks - 1) / chunks + 7) / 8 * 8  // whole 8-row tiles of the kernels
             for begin in stride(from: 0, to: w.rows, by: per) { tasks.append((m, begin, min(w.rows, begin + per))) }
         }
         let matmulScratch = s.matmul, matmulStride = s.matmulStride, mins = s.mins, minsStride = s.minsStride
@@ -182,20 +186,21 @@ final class Transformer: Sendable {
         let c = config, hd = c.headDimension, qd = c.queryDimension, kvd = c.kvDimension
         let kvHeads = c.headCountKV, isa = kernels.isa
         let q = s.q, att = s.attention, scores = s.scores, stride = s.scoresStride
+        let half: Int32 = kvPrecision == .f16 ? 1 : 0, headBytes = hd * kvPrecision.bytes
         kernels.pool.run(n * kvHeads) { pair, thread in
             let i = pair / kvHeads, h = pair % kvHeads
             let rowSpans = spans[i]
-            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>?.self, capacity: 2 * rowSpans.count) { pointers in
+            withUnsafeTemporaryAllocation(of: UnsafeRawPointer?.self, capacity: 2 * rowSpans.count) { pointers in
                 withUnsafeTemporaryAllocation(of: Int.self, capacity: rowSpans.count) { counts in
                     for (j, span) in rowSpans.enumerated() {
-                        pointers[j] = span.keys(l) + h * hd
-                        pointers[rowSpans.count + j] = span.values(l) + h * hd
+                        pointers[j] = span.keys(l) + h * headBytes
+                        pointers[rowSpans.count + j] = span.values(l) + h * headBytes
                         counts[j] = span.count
                     }
                     qk_attention_spans(
                         isa, att + i * qd + h * group * hd, q + i * qd + h * group * hd, group, hd,
                         pointers.baseAddress!, pointers.baseAddress! + rowSpans.count, counts.baseAddress!,
-                        rowSpans.count, kvd, scale, scores + thread * stride)
+                        rowSpans.count, kvd, half, scale, scores + thread * stride)
                 }
             }
         }
