@@ -35,10 +35,20 @@ models: deps
 
 test: deps models
 	$(SWIFT) build --build-tests -j $(JOBS)
-	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS)
+	@# The HTTP fault-injection tests check that deadlines cut slow servers short; they run in a process of
+	@# their own so that the CPU-bound engine and sandbox suites cannot starve their event loops.
+	$(SWIFT) test --skip-build --skip QuorumHTTPTests
+	$(SWIFT) test --skip-build --filter QuorumHTTPTests
 
+## demo: pulls smollm2-135m, builds in release mode, samples 16 paths for each of the first DEMO_LIMIT problems
+## of tasks/arith-easy (sized to finish within 10 minutes on 2 cores), selects with PPL, SC, PC and RPC,
+## evaluates and prints the table. Run it again and it resumes (or, when complete, just evaluates again).
+DEMO_LIMIT ?= 40
+DEMO_OUT ?= runs/demo-arith-easy
 demo: release
-	$(SWIFT) run -c release quorum demo
+	@"$$($(SWIFT) build -c release --show-bin-path)/quorum" models pull smollm2-135m
+	"$$($(SWIFT) build -c release --show-bin-path)/quorum" run tasks/arith-easy.jsonl --model smollm2-135m \
+	  --samples 16 --limit $(DEMO_LIMIT) --max-tokens 128 --temperature 0.7 --seed 0 --out $(DEMO_OUT)
 
 clean:
 	rm -rf .build

@@ -16,13 +16,19 @@ let package = Package(
     products: [
         .library(name: "QuorumCore", targets: ["QuorumCore"]),
         .library(name: "QuorumTasks", targets: ["QuorumTasks"]),
+        .library(name: "QuorumSelect", targets: ["QuorumSelect"]),
+        .library(name: "QuorumEval", targets: ["QuorumEval"]),
         .library(name: "QuorumCode", targets: ["QuorumCode"]),
         .library(name: "QuorumDecode", targets: ["QuorumDecode"]),
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
+        .library(name: "QuorumHTTP", targets: ["QuorumHTTP"]),
+        .library(name: "QuorumRun", targets: ["QuorumRun"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Value types shared by every stage; depends on nothing but Foundation.
@@ -32,6 +38,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Task-set loaders, answer extraction and answer equivalence.
         .target(name: "QuorumTasks", dependencies: ["QuorumCore", "CZlib"], swiftSettings: strict),
+        // Answer selection among a problem's paths: SC, PPL, PC, RPC (spec/rpc.md) and named extras.
+        .target(name: "QuorumSelect", dependencies: ["QuorumCore"], swiftSettings: strict),
+        // The K/seed evaluation protocol, calibration metrics and the RPC release-format import.
+        .target(name: "QuorumEval", dependencies: ["QuorumCore", "QuorumSelect"], swiftSettings: strict),
         // Code tasks: program assembly, prompt templates, sandboxed Python execution, pass@k and
         // execution-based answer equivalence.
         .target(name: "QuorumCode", dependencies: ["QuorumCore", "QuorumTasks"], swiftSettings: strict),
@@ -47,14 +57,45 @@ let package = Package(
         .target(
             name: "QuorumEngine", dependencies: ["QuorumCore", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
+        // The OpenAI-compatible HTTP backend: /v1/completions with log-probabilities, retries, several endpoints.
+        .target(
+            name: "QuorumHTTP",
+            dependencies: ["QuorumCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strict),
+        // Runs: prompt templates, path sampling through a LanguageModel or a server, the resumable run folder
+        // (run.json, paths.jsonl), selection and evaluation of a run. The executable hands the engine in.
+        .target(
+            name: "QuorumRun",
+            dependencies: ["QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumDecode", "QuorumHTTP"],
+            swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumCore", "QuorumTasks", "QuorumCode", "QuorumDecode", "QuorumEngine",
+                "QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumCode", "QuorumDecode",
+                "QuorumEngine", "QuorumHTTP", "QuorumRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
+        // Test helpers (locating ../shared, the RPC fixture's equality cache, a fault-injecting loopback server
+        // and a real llama-server for the HTTP tests); not a product.
+        .target(
+            name: "QuorumTestSupport", dependencies: ["QuorumCore", "QuorumEval", "QuorumHTTP"],
+            path: "Tests/QuorumTestSupport", swiftSettings: strict),
+        .testTarget(
+            name: "QuorumSelectTests",
+            dependencies: [
+                "QuorumSelect", "QuorumEval", "QuorumTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "QuorumEvalTests",
+            dependencies: [
+                "QuorumEval", "QuorumSelect", "QuorumTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "QuorumDecodeTests", dependencies: ["QuorumDecode"], swiftSettings: strict),
         // Depends on `quorum` so that the CLI tests find the built binary next to the test bundle.
         .testTarget(
@@ -64,7 +105,10 @@ let package = Package(
         .testTarget(
             name: "QuorumEngineTests", dependencies: ["QuorumEngine", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
+        .testTarget(
+            name: "QuorumRunTests", dependencies: ["QuorumRun", "QuorumTasks", "QuorumDecode"], swiftSettings: strict),
         // Runs the built `quorum` executable end to end.
-        .testTarget(name: "QuorumCLITests", dependencies: ["quorum"], swiftSettings: strict),
+        .testTarget(name: "QuorumCLITests", dependencies: ["quorum", "QuorumTestSupport"], swiftSettings: strict),
+        .testTarget(name: "QuorumHTTPTests", dependencies: ["QuorumHTTP", "QuorumTestSupport"], swiftSettings: strict),
     ]
 )

@@ -6,11 +6,14 @@ public struct Candidate: Sendable, Codable, Hashable {
     public var confidence: Double
     /// Indices of the member paths, in the order they were given.
     public var paths: [Int]
+    /// Whether the representative answer equals the gold; `nil` without gold.
+    public var correct: Bool?
 
-    public init(answer: String, confidence: Double, paths: [Int]) {
+    public init(answer: String, confidence: Double, paths: [Int], correct: Bool? = nil) {
         self.answer = answer
         self.confidence = confidence
         self.paths = paths
+        self.correct = correct
     }
 }
 

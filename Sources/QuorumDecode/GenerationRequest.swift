@@ -4,8 +4,13 @@ public struct GenerationRequest: Sendable, Hashable {
     public var prompt: [Int]
     /// How many completions; they share the prefilled prompt. Default 1.
     public var samples: Int
-    /// How tokens are chosen; sample i draws from stream i of `sampling.seed`. Default greedy.
+    /// How tokens are chosen; sample i draws from stream i of `sampling.seed` (or from ``seeds``). Default
+    /// greedy.
     public var sampling: SamplingParameters
+    /// One seed per sample, or `nil` (the default): sample i then draws from stream 0 of `seeds[i]` instead of
+    /// stream i of `sampling.seed`, so that a caller can give every sample a seed of its own (for example one
+    /// derived from a problem and a path index) and reproduce any one sample by itself.
+    public var seeds: [UInt64]?
     /// The most tokens per completion; default 256.
     public var maxTokens: Int
     /// Strings that end a completion; the completion's text is cut before the first one (its tokens keep
@@ -23,11 +28,13 @@ public struct GenerationRequest: Sendable, Hashable {
     /// A request; every parameter defaults as documented on its property.
     public init(
         prompt: [Int], samples: Int = 1, sampling: SamplingParameters = .greedy, maxTokens: Int = 256,
-        stop: [String] = [], stopAtEndOfGeneration: Bool = true, topLogprobs: Int = 0, forcedTokens: [Int] = []
+        stop: [String] = [], stopAtEndOfGeneration: Bool = true, topLogprobs: Int = 0, forcedTokens: [Int] = [],
+        seeds: [UInt64]? = nil
     ) {
         self.prompt = prompt
         self.samples = samples
         self.sampling = sampling
+        self.seeds = seeds
         self.maxTokens = maxTokens
         self.stop = stop
         self.stopAtEndOfGeneration = stopAtEndOfGeneration
@@ -42,6 +49,9 @@ public struct GenerationRequest: Sendable, Hashable {
         guard maxTokens >= 0 else { throw .invalidRequest("max tokens must be ≥ 0, not \(maxTokens)") }
         guard topLogprobs >= 0 else { throw .invalidRequest("top logprobs must be ≥ 0, not \(topLogprobs)") }
         guard !stop.contains("") else { throw .invalidRequest("a stop string is empty") }
+        if let seeds, seeds.count != samples {
+            throw .invalidRequest("\(seeds.count) seeds given for \(samples) samples (one per sample)")
+        }
         try sampling.validate()
     }
 }

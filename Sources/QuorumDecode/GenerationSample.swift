@@ -5,7 +5,7 @@ import QuorumCore
 struct GenerationSample {
     /// The request's position in its caller's list (0 for a single request).
     let request: Int
-    /// The sample's index within its request (its sampler draws from stream `index`).
+    /// The sample's index within its request (its sampler is `request.sampler(forSample: index)`).
     let index: Int
     var sequence: SequenceID
     var sampler: TokenSampler
@@ -18,14 +18,17 @@ struct GenerationSample {
         self.request = request
         self.index = index
         self.sequence = sequence
-        sampler = TokenSampler(parameters: parameters.sampling, stream: UInt64(index))
+        sampler = parameters.sampler(forSample: index)
         self.distribution = distribution
         matcher = StopStringMatcher(stops: parameters.stop)
     }
 
     /// Chooses the next token from the current distribution (or the forced one), records the step, and
-    /// either ends the sample or returns the token to feed. `eog` is the set of tokens that end it.
-    mutating func advance(_ r: GenerationRequest, eog: Set<Int>, codec: (any TokenText)?, contextLength: Int) -> Int? {
+    /// either ends the sample or returns the token to feed. `eog` is the set of tokens that end it;
+    /// `promptLength` counts the tokens before the first generated one (a prefix's included).
+    mutating func advance(
+        _ r: GenerationRequest, eog: Set<Int>, codec: (any TokenText)?, promptLength: Int, contextLength: Int
+    ) -> Int? {
         if steps.count >= r.maxTokens {
             finish = .length
             return nil
@@ -39,7 +42,7 @@ struct GenerationSample {
             finish = .stop
         } else if let codec, matcher.append(codec.bytes(of: token)) {
             finish = .stop
-        } else if steps.count >= r.maxTokens || r.prompt.count + steps.count > contextLength {
+        } else if steps.count >= r.maxTokens || promptLength + steps.count > contextLength {
             finish = .length
         } else {
             return token

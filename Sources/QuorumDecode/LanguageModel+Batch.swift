@@ -41,6 +41,18 @@ extension LanguageModel {
     public func generate<Requests: Sequence<GenerationRequest>>(
         requests: Requests, maxBatch: Int = 16, onFinished: (BatchedGeneration) async throws -> Void
     ) async throws {
+        try await generate(
+            requests: requests.lazy.map { (request: $0, prefix: SequenceID?.none) }, maxBatch: maxBatch,
+            onFinished: onFinished)
+    }
+
+    /// ``generate(requests:maxBatch:onFinished:)`` for requests that may continue a prefilled prefix: a
+    /// request whose `prefix` is given generates like ``generate(_:after:)`` (its samples start from a fork
+    /// of `prefix`, which is left unchanged and must stay alive until the call returns); one without, like
+    /// ``generate(_:)``. Requests with and without prefixes, and with different prefixes, share the batch.
+    public func generate<Requests: Sequence<(request: GenerationRequest, prefix: SequenceID?)>>(
+        requests: Requests, maxBatch: Int = 16, onFinished: (BatchedGeneration) async throws -> Void
+    ) async throws {
         guard maxBatch >= 1 else { throw DecodeError.invalidRequest("the batch size must be ≥ 1, not \(maxBatch)") }
         let codec = text
         var pending = requests.makeIterator()
@@ -67,23 +79,29 @@ extension LanguageModel {
                         continue
                     }
                     if exhausted { break }
-                    guard let request = pending.next() else {
+                    guard let (request, prefix) = pending.next() else {
                         exhausted = true
                         break
                     }
                     let id = taken
                     taken += 1
+                    var promptLength = request.prompt.count
                     do {
-                        try check(request)
+                        if let prefix { promptLength += try await tokens(of: prefix).count }
+                        try check(request, promptLength: promptLength)
                     } catch let error as DecodeError {
                         if case .invalidRequest(let why) = error { throw DecodeError.invalidRequest("request \(id): \(why)") }
                         throw DecodeError.invalidRequest("request \(id): \(error.description)")
                     }
-                    let base = try await makeSequence()
-                    open[id] = OpenRequest(request: request, base: base, first: nil, unstarted: 0, running: 0)
+                    let base: SequenceID
+                    if let prefix { base = try await fork(prefix) } else { base = try await makeSequence() }
+                    open[id] = OpenRequest(
+                        request: request, promptLength: promptLength, base: base, first: nil, unstarted: 0, running: 0)
                     order.append(id)
                     let first = try await prefill(base, tokens: request.prompt, distributions: 1)[0]
-                    open[id] = OpenRequest(request: request, base: base, first: first, unstarted: request.samples, running: 0)
+                    open[id] = OpenRequest(
+                        request: request, promptLength: promptLength, base: base, first: first,
+                        unstarted: request.samples, running: 0)
                 }
                 if active.isEmpty { break }
 
@@ -91,9 +109,12 @@ extension LanguageModel {
                 var rows: [StepRow] = []
                 var continuing: [GenerationSample] = []
                 for var sample in active {
-                    let request = open[sample.request]!.request
-                    let eog = request.stopAtEndOfGeneration ? endOfGenerationTokens : []
-                    if let token = sample.advance(request, eog: eog, codec: codec, contextLength: contextLength) {
+                    let owner = open[sample.request]!
+                    let eog = owner.request.stopAtEndOfGeneration ? endOfGenerationTokens : []
+                    if let token = sample.advance(
+                        owner.request, eog: eog, codec: codec, promptLength: owner.promptLength,
+                        contextLength: contextLength)
+                    {
                         rows.append(StepRow(sequence: sample.sequence, token: token))
                         continuing.append(sample)
                         continue
@@ -146,6 +167,8 @@ extension LanguageModel {
 /// to start takes `base` itself.
 private struct OpenRequest {
     let request: GenerationRequest
+    /// Prompt tokens before the first generated one, a prefix's included.
+    let promptLength: Int
     let base: SequenceID
     let first: NextTokenDistribution?
     var unstarted: Int

@@ -9,7 +9,8 @@ struct Quorum: AsyncParsableCommand {
         version: QuorumVersion.string,
         subcommands: [
             Tasks.self, Extract.self, Equal.self, Tokenize.self, Models.self, Generate.self, Logits.self, Bench.self,
-            Exec.self, Demo.self,
+            Select.self, Eval.self,
+            Exec.self, Run.self,
         ]
     )
 }

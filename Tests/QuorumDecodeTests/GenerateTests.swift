@@ -50,6 +50,45 @@ import Testing
         #expect(rows > calls)
     }
 
+    @Test func perSampleSeedsGiveEachSampleItsOwnStream() async throws {
+        let model = BigramModel()
+        let p = SamplingParameters(temperature: 1.2, seed: 5)
+        let seeded = try await model.generate(
+            GenerationRequest(prompt: [1, 2], samples: 3, sampling: p, maxTokens: 20, seeds: [41, 42, 41]))
+        // Sample i is the single sample of seed seeds[i] (stream 0), whatever the request's own seed.
+        for (i, seed) in [41, 42].enumerated() {
+            var alone = p
+            alone.seed = UInt64(seed)
+            let one = try await model.generate(GenerationRequest(prompt: [1, 2], sampling: alone, maxTokens: 20))
+            #expect(one[0].steps == seeded[i].steps)
+        }
+        #expect(seeded[0].steps == seeded[2].steps)
+        #expect(seeded[0].steps != seeded[1].steps)
+        let unseeded = try await model.generate(GenerationRequest(prompt: [1, 2], samples: 3, sampling: p, maxTokens: 20))
+        #expect(unseeded.map(\.steps) != seeded.map(\.steps))
+        await #expect(throws: DecodeError.invalidRequest("2 seeds given for 3 samples (one per sample)")) {
+            _ = try await model.generate(GenerationRequest(prompt: [1], samples: 3, sampling: p, seeds: [1, 2]))
+        }
+    }
+
+    @Test func generatingAfterAPrefilledPrefixEqualsGeneratingFromTheWholePrompt() async throws {
+        let model = BigramModel()
+        let p = SamplingParameters(temperature: 1.1, seed: 3)
+        let whole = try await model.generate(
+            GenerationRequest(prompt: [1, 2, 3, 7, 1], samples: 3, sampling: p, maxTokens: 15, stop: ["b."]))
+        let prefix = await model.makeSequence()
+        _ = try await model.prefill(prefix, tokens: [1, 2, 3], distributions: 0)
+        let continued = try await model.generate(
+            GenerationRequest(prompt: [7, 1], samples: 3, sampling: p, maxTokens: 15, stop: ["b."]), after: prefix)
+        #expect(continued == whole)
+        #expect(try await model.tokens(of: prefix) == [1, 2, 3])  // left unchanged
+        #expect(await model.liveSequences == 1)
+        // The context check counts the prefix.
+        await #expect(throws: DecodeError.self) {
+            _ = try await model.generate(GenerationRequest(prompt: Array(repeating: 1, count: 62)), after: prefix)
+        }
+    }
+
     @Test func forcedTokensAreFedAndScored() async throws {
         let model = BigramModel()
         let forced = [3, 3, 1, 7, 2]

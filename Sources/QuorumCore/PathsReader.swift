@@ -1,0 +1,218 @@
+import Foundation
+
+/// Reads a paths file (JSON Lines, one ``ReasoningPath`` per line; spec formats.md) line by line and
+/// groups the consecutive lines of each problem.
+///
+/// A group is complete when a line of another problem arrives or the input ends, so a streaming consumer can
+/// act on each problem without waiting for the whole file. What can go wrong, and what happens:
+/// - a line that is not JSON, with no newline after it, is the truncated last line of an interrupted
+///   write: it is reported in ``warnings`` and ignored (formats.md);
+/// - a line that is not a JSON object with a string `problem` anywhere else: ``PathsFileError`` (the line
+///   cannot be pinned on a problem, so nothing after it can be trusted);
+/// - a line of a known problem that is unusable (a field missing or of the wrong type, `mean_logprob`
+///   NaN or above 0, a repeated path index, a gold that disagrees with the problem's other lines): a
+///   ``Rejection`` in that problem's ``PathGroup/rejections``; consumers skip such problems and report them;
+/// - a problem whose lines resume after another problem began: ``PathsFileError/interleaved(_:problem:firstLine:interruptedBy:)``.
+///
+/// Non-standard tokens written by Python's `json` (`-Infinity`, `NaN`) are read, so that a path with
+/// zero probability (`mean_logprob: -Infinity`) is accepted and a NaN is reported as such. A line may carry
+/// the problem's gold answer in an optional `"gold"` field (a string or a number).
+public struct PathsReader: Sendable {
+    /// The file name used in locations.
+    public let file: String
+    /// Lines reported and ignored (the truncated last line).
+    public private(set) var warnings: [Rejection] = []
+    private var current: PathGroup?
+    /// First line of every problem seen so far.
+    private var firstLines: [String: Int] = [:]
+    private let decoder: JSONDecoder
+
+    public init(file: String) {
+        self.file = file
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true
+        self.decoder = decoder
+    }
+
+    /// Reads one line; returns the previous problem's group when this line begins another problem.
+    public mutating func read(_ line: NumberedLine) throws(PathsFileError) -> PathGroup? {
+        let location = SourceLocation(file: file, line: line.number)
+        let parsed: PathLine
+        do {
+            parsed = try decoder.decode(PathLine.self, from: line.bytes)
+        } catch let error as DecodingError {
+            if !line.terminated, case .dataCorrupted = error {
+                warnings.append(Rejection(
+                    location: location,
+                    reason: "truncated last line (no newline and not valid JSON: an interrupted write?); ignored"))
+                return nil
+            }
+            throw .unreadableLine(location, reason: Self.describe(error, malformed: "not valid JSON"))
+        } catch {
+            throw .unreadableLine(location, reason: "not valid JSON")
+        }
+        guard let problem = parsed.problem else {
+            throw .unreadableLine(location, reason: "no string field \"problem\": the line cannot be attributed")
+        }
+        var completed: PathGroup?
+        if current?.problem != problem {
+            if let firstLine = firstLines[problem] {
+                throw .interleaved(
+                    location, problem: problem, firstLine: firstLine, interruptedBy: current?.problem ?? "")
+            }
+            completed = current
+            current = PathGroup(problem: problem, firstLine: line.number)
+            firstLines[problem] = line.number
+        }
+        current!.add(parsed, location: location)
+        return completed
+    }
+
+    /// Ends the input; returns the last problem's group, if any.
+    public mutating func finish() -> PathGroup? {
+        defer { current = nil }
+        return current
+    }
+
+    /// Reads a whole file's bytes.
+    public static func read(
+        _ data: Data, file: String
+    ) throws(PathsFileError) -> (groups: [PathGroup], warnings: [Rejection]) {
+        var reader = PathsReader(file: file)
+        var groups: [PathGroup] = []
+        for line in JSONLines.lines(of: data) {
+            if let group = try reader.read(line) { groups.append(group) }
+        }
+        if let group = reader.finish() { groups.append(group) }
+        return (groups, reader.warnings)
+    }
+
+    /// Reads the file at `path`.
+    public static func read(file path: String) throws(PathsFileError) -> (groups: [PathGroup], warnings: [Rejection]) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw .unreadable(file: path, reason: error.localizedDescription)
+        }
+        return try read(data, file: path)
+    }
+
+    /// A readable account of a decoding error: which field, and what is wrong with it.
+    static func describe(_ error: DecodingError, malformed: String) -> String {
+        func name(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing field \"\(name(context.codingPath + [key]))\""
+        case .typeMismatch(let type, let context):
+            if context.codingPath.isEmpty { return "not a JSON object" }
+            return "field \"\(name(context.codingPath))\" is not \(typeName(type))"
+        case .valueNotFound(let type, let context):
+            return "field \"\(name(context.codingPath))\" is null, expected \(typeName(type))"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return malformed }
+            return "field \"\(name(context.codingPath))\": \(context.debugDescription)"
+        @unknown default:
+            return malformed
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Double.Type, is Float.Type: "a number"
+        case is Int.Type: "an integer"
+        case is String.Type: "a string"
+        case is Bool.Type: "a boolean"
+        default: "of the expected type"
+        }
+    }
+}
+
+/// The consecutive lines of one problem in a paths file.
+public struct PathGroup: Sendable, Hashable {
+    /// The problem's identifier.
+    public var problem: String
+    /// The gold answer, when the lines carry one.
+    public var gold: String?
+    /// The usable paths, in file order.
+    public var paths: [ReasoningPath] = []
+    /// The line of each path.
+    public var lines: [Int] = []
+    /// Lines of this problem that could not be used; a problem with any is skipped, never half-used.
+    public var rejections: [Rejection] = []
+    /// The problem's first line.
+    public var firstLine: Int
+
+    public init(problem: String, firstLine: Int) {
+        self.problem = problem
+        self.firstLine = firstLine
+    }
+
+    /// Whether every line of the problem was usable.
+    public var isUsable: Bool { rejections.isEmpty && !paths.isEmpty }
+
+    /// The paths sorted by path index (sampling order), ties kept in file order.
+    public var pathsInSamplingOrder: [ReasoningPath] {
+        paths.enumerated().sorted { ($0.element.path, $0.offset) < ($1.element.path, $1.offset) }.map(\.element)
+    }
+
+    mutating func add(_ line: PathLine, location: SourceLocation) {
+        func reject(_ reason: String) { rejections.append(Rejection(location: location, reason: reason)) }
+        if let goldError = line.goldError { return reject(goldError) }
+        if let lineGold = line.gold {
+            if let gold, gold != lineGold {
+                return reject("gold \"\(lineGold)\" differs from this problem's earlier gold \"\(gold)\"")
+            }
+            gold = lineGold
+        }
+        let path: ReasoningPath
+        switch line.path {
+        case .failure(let failure): return reject(failure.reason)
+        case .success(let value): path = value
+        }
+        if path.meanLogprob.isNaN { return reject("mean_logprob is NaN") }
+        if path.meanLogprob > 0 {
+            return reject("mean_logprob \(path.meanLogprob) is above 0, so it is not a log-probability")
+        }
+        if path.path < 0 { return reject("path index \(path.path) is negative") }
+        if let score = path.score, !score.isFinite { return reject("score \(score) is not finite") }
+        if let earlier = paths.firstIndex(where: { $0.path == path.path }) {
+            return reject("path \(path.path) appears twice in problem \(problem) (lines \(lines[earlier]) and \(location.line ?? 0))")
+        }
+        paths.append(path)
+        lines.append(location.line ?? 0)
+    }
+}
+
+/// One decoded line: the problem it belongs to, the path or why it is unusable, and the optional gold.
+struct PathLine: Decodable {
+    var problem: String?
+    var path: Result<ReasoningPath, LineFailure>
+    var gold: String?
+    var goldError: String?
+
+    struct LineFailure: Error { var reason: String }
+
+    enum Key: String, CodingKey { case problem, gold }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        problem = try? container.decode(String.self, forKey: .problem)
+        if container.contains(.gold), !((try? container.decodeNil(forKey: .gold)) ?? false) {
+            if let text = try? container.decode(String.self, forKey: .gold) {
+                gold = text
+            } else if let number = try? container.decode(Double.self, forKey: .gold), number.isFinite {
+                gold = number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+            } else {
+                goldError = "field \"gold\" is neither a string nor a finite number"
+            }
+        }
+        do {
+            path = .success(try ReasoningPath(from: decoder))
+        } catch let error as DecodingError {
+            path = .failure(LineFailure(reason: PathsReader.describe(error, malformed: "not valid JSON")))
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import QuorumCore
+
+/// Why a run could not be prepared, carried out or resumed. Every case names the file (and line) or the
+/// setting at fault; nothing already written to a run folder is lost when one is thrown.
+public enum RunError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A template file that cannot be used: an unknown placeholder, an unclosed brace, a bad header line.
+    case template(SourceLocation, reason: String)
+    /// A few-shot exemplar file that cannot be used (missing `solution`, wrong kind, no exemplars).
+    case fewShot(SourceLocation, reason: String)
+    /// The model's chat template is not one this code renders (only ChatML is), or the model has none.
+    case chatTemplate(model: String, reason: String)
+    /// Settings that cannot work together (a template for another kind of problem, a mixed task set …).
+    case invalidSettings(String)
+    /// The run folder holds a run with other settings; each difference reads `key: old → new`.
+    case settingsDiffer(runFile: String, differences: [String])
+    /// An existing `run.json` that cannot be read, or a folder that holds run files but no `run.json`.
+    case damagedRunFile(path: String, reason: String)
+    /// A line of an existing `paths.jsonl` (other than a truncated last line) that cannot be resumed from.
+    case damagedPaths(SourceLocation, reason: String)
+    /// A file operation failed.
+    case io(path: String, operation: String, reason: String)
+    /// Sampling a problem's paths failed.
+    case sampling(problem: String, reason: String)
+    /// Selecting or evaluating the sampled paths failed.
+    case evaluation(String)
+
+    /// A readable account of the failure.
+    public var description: String {
+        switch self {
+        case .template(let location, let reason): "\(location): template: \(reason)"
+        case .fewShot(let location, let reason): "\(location): few-shot exemplars: \(reason)"
+        case .chatTemplate(let model, let reason): "chat template of \(model): \(reason)"
+        case .invalidSettings(let reason): reason
+        case .settingsDiffer(let file, let differences):
+            "\(file) was written with other settings; refusing to mix the two runs (use --force to discard the "
+                + "old run and start over, or choose another --out):\n  "
+                + differences.joined(separator: "\n  ")
+        case .damagedRunFile(let path, let reason):
+            "\(path): \(reason); refusing to touch the run folder (use --force to start over, or choose another --out)"
+        case .damagedPaths(let location, let reason):
+            "\(location): \(reason); the run cannot be resumed from it (repair or remove that line, or use "
+                + "--force to start over)"
+        case .io(let path, let operation, let reason): "\(path): cannot \(operation): \(reason)"
+        case .sampling(let problem, let reason): "sampling problem \(problem) failed: \(reason)"
+        case .evaluation(let reason): "evaluation: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import QuorumCore
+import QuorumEval
+import QuorumSelect
+import QuorumTasks
+
+/// The selection and evaluation of a run's paths: SC, PPL, PC and RPC on every problem, accuracy and
+/// calibration versus K (the RPC paper's protocol, ``EvaluationProtocol``), and each method's selections
+/// on all of a problem's paths.
+public struct RunEvaluation: Sendable {
+    /// Accuracy, ECE, Brier, NLL and AUROC per method and K (mean over ``seeds``).
+    public var result: EvaluationResult
+    /// Every method's selection for every evaluated problem over all its paths (in sampling order), method by
+    /// method in ``methods`` order, problems in task order.
+    public var selections: [Selection]
+    /// The methods, in the paper's order (PPL, SC, PC, RPC).
+    public var methods: [SelectionMethod]
+    /// The K grid: powers of two up to the samples per problem, and the samples per problem itself.
+    public var ks: [Int]
+    /// The shuffling seeds of the protocol, 0..<10.
+    public var seeds: [Int]
+
+    /// Powers of two below `samples`, then `samples` (e.g. 16 → 1, 2, 4, 8, 16; 12 → 1, 2, 4, 8, 12).
+    public static func ks(samples: Int) -> [Int] {
+        var ks: [Int] = []
+        var k = 1
+        while k < samples {
+            ks.append(k)
+            k *= 2
+        }
+        return ks + [samples]
+    }
+
+    /// Evaluates the paths file of a run.
+    /// - Parameters:
+    ///   - pathsFile: the run's `paths.jsonl` (lines carry the gold).
+    ///   - problems: the run's problem ids in task order (the order of selections and of evaluation).
+    ///   - kind: the problems' kind, which decides answer equality.
+    ///   - mode: the answer-equality rules (default: ``EquivalenceMode/default``).
+    ///   - seedCount: shuffling seeds of the protocol (default 10, as the paper).
+    public static func evaluate(
+        pathsFile: String, problems: [String], kind: TaskKind, mode: EquivalenceMode = .default, seedCount: Int = 10
+    ) throws(RunError) -> RunEvaluation {
+        var pool: PathPool
+        do {
+            pool = try PathPool.load(pathsFile: pathsFile)
+        } catch {
+            throw .evaluation(error.description)
+        }
+        let order = Dictionary(problems.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        pool.problems.sort { (order[$0.problem] ?? .max) < (order[$1.problem] ?? .max) }
+        guard !pool.problems.isEmpty else {
+            throw .evaluation(
+                "\(pathsFile): no problem can be evaluated"
+                    + (pool.skipped.isEmpty ? "" : " (" + pool.skipped.map(\.description).joined(separator: "; ") + ")"))
+        }
+        let methods = SelectionMethod.reference
+        let seeds = Array(0..<seedCount)
+        let ks = Self.ks(samples: pool.size)
+        let equivalence = makeEquivalence(kind: kind, mode: mode)
+        let evaluation = EvaluationProtocol(ks: ks, seeds: seeds)
+        do {
+            let result = try evaluation.run(pool, methods: methods.map(\.aggregator), equivalence: equivalence)
+            let tables = pool.problems.map {
+                AnswerTable(answers: $0.paths.map(\.answer), gold: $0.gold, equivalence: equivalence)
+            }
+            var selections: [Selection] = []
+            for method in methods {
+                selections += try evaluation.select(
+                    pool, tables: tables, positions: Array(0..<pool.size), method: method.aggregator)
+            }
+            return RunEvaluation(result: result, selections: selections, methods: methods, ks: ks, seeds: seeds)
+        } catch {
+            throw .evaluation(error.description)
+        }
+    }
+
+    /// Mean accuracy (%) of `method` at `k`, when evaluated.
+    public func accuracy(_ method: SelectionMethod, k: Int) -> Double? {
+        result.curve(method.rawValue)?.point(k)?.summary.accuracyMean
+    }
+}

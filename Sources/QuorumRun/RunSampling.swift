@@ -1,0 +1,162 @@
+import Foundation
+import QuorumCore
+import QuorumTasks
+
+/// Where sampling stands, reported after every problem.
+public struct SamplingProgress: Sendable, Hashable {
+    /// Problems whose paths are all written (those complete before this sitting included).
+    public var problemsDone: Int
+    /// Problems of the run.
+    public var problemsTotal: Int
+    /// Paths written in this sitting.
+    public var pathsWritten: Int
+    /// Paths this sitting has to write.
+    public var pathsToWrite: Int
+    /// Tokens generated for the paths written in this sitting.
+    public var generatedTokens: Int
+    /// Seconds since this sitting began sampling.
+    public var elapsed: Double
+}
+
+/// What a sitting of sampling did.
+public struct SamplingReport: Sendable, Hashable {
+    /// Problems of the run.
+    public var problems: Int
+    /// Paths written in this sitting.
+    public var pathsWritten: Int
+    /// Paths that were already in the file.
+    public var pathsFound: Int
+    /// Tokens generated for the paths written.
+    public var generatedTokens: Int
+    /// Seconds spent sampling.
+    public var seconds: Double
+}
+
+/// Samples the paths of a run that its `paths.jsonl` does not hold yet, and writes them.
+public enum RunSampling {
+    /// Samples every missing (problem, path) pair of `plan` with `sampler` and adds it to `log`, one problem at
+    /// a time (``PathSampler/concurrentProblems`` problems in flight), calling `progress` after each problem.
+    /// When a problem fails, no further problem is started, the problems in flight are still written when
+    /// they succeed, and then the first failure is thrown (``RunError/sampling(problem:reason:)``).
+    public static func run(
+        _ plan: RunPlan, sampler: any PathSampler, log: PathsLog,
+        progress: @escaping @Sendable (SamplingProgress) -> Void = { _ in }
+    ) async throws(RunError) -> SamplingReport {
+        var jobs: [(problem: Problem, job: SamplingJob)] = []
+        var done = 0
+        var toWrite = 0
+        for (problem, index) in zip(plan.problems, plan.problemIndices) {
+            let present = log.paths(of: problem.id)
+            let wanted = (0..<plan.samples).filter { !present.contains($0) }
+            if wanted.isEmpty {
+                done += 1
+                continue
+            }
+            toWrite += wanted.count
+            let job = SamplingJob(
+                problem: problem.id, prompt: plan.template.render(problem), sharedPrefix: plan.template.sharedPrefix,
+                stop: plan.template.stop,
+                decoder: plan.decoder, seeds: plan.seeds.seeds(problem: index, count: plan.samples), wanted: wanted)
+            jobs.append((problem, job))
+        }
+        let found = log.count
+        let start = ContinuousClock.now
+        func elapsed() -> Double {
+            let d = start.duration(to: .now)
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        var state = SamplingProgress(
+            problemsDone: done, problemsTotal: plan.problems.count, pathsWritten: 0, pathsToWrite: toWrite,
+            generatedTokens: 0, elapsed: 0)
+        progress(state)
+
+        let inFlight = max(1, sampler.concurrentProblems)
+        // After a failure no new problem is started, but the problems already in flight are still written
+        // when they succeed: nothing sampled is thrown away. The first failure is then thrown.
+        let failure = await withTaskGroup(of: (Int, Result<[SampledPath], RunError>).self) { group -> RunError? in
+            var next = 0
+            var failure: RunError?
+            while next < jobs.count, next < inFlight {
+                group.addTask(operation: task(next, jobs[next].job, sampler))
+                next += 1
+            }
+            while let (i, result) = await group.next() {
+                let (problem, job) = jobs[i]
+                let paths: [SampledPath]
+                switch result {
+                case .success(let value): paths = value
+                case .failure(let error):
+                    failure = failure ?? error
+                    continue
+                }
+                var lines: [Int: String] = [:]
+                var tokens = 0
+                for sampled in paths where job.wanted.contains(sampled.path) {
+                    let path = makePath(sampled, problem: problem, plan: plan, sampler: sampler)
+                    lines[sampled.path] = PathLine.encode(path, gold: problem.gold)
+                    tokens += sampled.generatedTokens
+                }
+                guard lines.count == job.wanted.count else {
+                    failure = failure ?? RunError.sampling(
+                        problem: problem.id,
+                        reason: "the sampler returned \(lines.count) of the \(job.wanted.count) paths asked for")
+                    continue
+                }
+                do throws(RunError) {
+                    try log.add(problem: problem.id, lines: lines)
+                } catch {
+                    group.cancelAll()
+                    return error
+                }
+                state.pathsWritten += lines.count
+                state.generatedTokens += tokens
+                state.problemsDone += 1
+                state.elapsed = elapsed()
+                progress(state)
+                if failure == nil, next < jobs.count {
+                    group.addTask(operation: task(next, jobs[next].job, sampler))
+                    next += 1
+                }
+            }
+            return failure
+        }
+        if let failure { throw failure }
+        return SamplingReport(
+            problems: plan.problems.count, pathsWritten: state.pathsWritten, pathsFound: found,
+            generatedTokens: state.generatedTokens, seconds: elapsed())
+    }
+
+    /// The child task that samples job `i`.
+    private static func task(
+        _ i: Int, _ job: SamplingJob, _ sampler: any PathSampler
+    ) -> @Sendable () async -> (Int, Result<[SampledPath], RunError>) {
+        {
+            do {
+                return (i, .success(try await sampler.sample(job)))
+            } catch {
+                return (i, .failure(.sampling(problem: job.problem, reason: "\(error)")))
+            }
+        }
+    }
+
+    /// The `paths.jsonl` record of a sampled path: its answer extracted by the problem kind's extractor, its
+    /// log-probability statistics and its cost.
+    public static func makePath(
+        _ sampled: SampledPath, problem: Problem, plan: RunPlan, sampler: any PathSampler
+    ) -> ReasoningPath {
+        let answer = makeExtractor(kind: problem.kind, choices: problem.choices).extract(from: sampled.text).normalized
+        let sum = sampled.logprobs.reduce(0, +)
+        // An empty completion has no tokens to average: it gets probability 0 (mean −∞).
+        let mean = sampled.logprobs.isEmpty ? -Double.infinity : sum / Double(sampled.logprobs.count)
+        let tokens = sampled.promptTokens + sampled.generatedTokens
+        let cost = Cost(
+            promptTokens: sampled.promptTokens, generatedTokens: sampled.generatedTokens,
+            flops: sampler.parameterCount.map { 2 * Double($0) * Double(tokens) } ?? 0, seconds: sampled.seconds,
+            perModel: [sampler.modelName: Cost.ModelUsage(generated: sampled.generatedTokens, prefilled: sampled.promptTokens)])
+        return ReasoningPath(
+            problem: problem.id, path: sampled.path, text: sampled.text, answer: answer, meanLogprob: mean,
+            sumLogprob: sum, tokens: sampled.tokens, logprobs: sampled.logprobs, model: sampler.modelIdentity,
+            decoder: plan.decoder.decoderName, params: plan.decoder.params(seed: sampled.seed), finish: sampled.finish,
+            cost: cost)
+    }
+}

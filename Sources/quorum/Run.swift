@@ -1,0 +1,241 @@
+import ArgumentParser
+import Foundation
+import QuorumEngine
+import QuorumEval
+import QuorumRun
+import QuorumTasks
+
+/// `quorum run`: the main job. Samples reasoning paths for a task set into a resumable run folder.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sample reasoning paths for a task set (resumably), select answers with PPL, SC, PC and RPC, evaluate.",
+        discussion: """
+            Writes OUT/run.json (task set and its SHA-256, model identity, decoder settings, template, seeds) and \
+            OUT/paths.jsonl (one line per path: text, extracted answer, tokens, raw log-probabilities, cost). \
+            Then selects an answer per problem with PPL, SC, PC and RPC (OUT/selections.jsonl, all paths), \
+            evaluates accuracy, ECE, Brier, NLL and AUROC at K = 1, 2, 4, … up to --samples over 10 seeds \
+            (OUT/eval.json, OUT/eval.md) and prints the tables, then a one-line summary.
+
+            Every (problem, path) pair has its own seed, derived from --seed, the problem's index and the path \
+            index, so the same command run again after an interruption (even kill -9) samples exactly the \
+            missing paths: a truncated last line is removed with a message, nothing is duplicated or lost. A \
+            folder holding a run with other settings is refused unless --force, which removes that run's files.
+
+            Templates: fewshot-math (default for math; "Q: … A: Let's think step by step. … The answer is N." \
+            exemplars, by default the 8 of tasks/arith-easy.fewshot.jsonl, or --fewshot FILE), fewshot-choice \
+            (default for choice), chat (the model's ChatML format with its default system turn), or a template \
+            file with the placeholders {question}, {choices}, {fewshot} (see docs/formats.md, "Prompt templates").
+            """)
+
+    @Argument(help: "The task file (any layout `quorum tasks inspect` reads).")
+    var taskSet: String
+
+    @Option(help: ArgumentHelp(
+        "A catalogue model name (see `quorum models list`), the path of a .gguf file, or OpenAI-compatible "
+            + "servers: http://HOST:PORT/v1[,URL2…] (requests go to the least busy one).",
+        valueName: "name|file.gguf|urls"))
+    var model: String = "smollm2-135m"
+
+    @Option(help: ArgumentHelp(
+        "With servers: the model name to request (default: the one model every server lists).", valueName: "name"))
+    var servedModel: String?
+
+    @Option(help: ArgumentHelp("With servers: the environment variable holding the API key.", valueName: "variable"))
+    var apiKeyEnv = "OPENAI_API_KEY"
+
+    @Option(help: "With servers: requests in flight per server at most.")
+    var requestsPerServer = 8
+
+    @Option(help: "Threads for the embedded engine's forward pass (default: the number of available cores).")
+    var threads: Int?
+
+    @Option(help: "Paths per problem.")
+    var samples: Int
+
+    @Option(help: "Sampling temperature (0 is greedy).")
+    var temperature = 0.7
+
+    @Option(help: "Nucleus sampling: keep the most likely tokens up to this probability mass (1 disables).")
+    var topP = 1.0
+
+    @Option(help: "Keep only the k most likely tokens (0 disables).")
+    var topK = 0
+
+    @Option(help: "Drop tokens less likely than this fraction of the most likely one (0 disables).")
+    var minP = 0.0
+
+    @Option(help: "Most tokens per path.")
+    var maxTokens = 256
+
+    @Option(help: "The run seed; every (problem, path) seed is derived from it.")
+    var seed: UInt64 = 0
+
+    @Option(help: ArgumentHelp(
+        "fewshot-math, fewshot-choice, chat, or a template file (default: fewshot-math for math, fewshot-choice "
+            + "for choice, chat otherwise).", valueName: "name|file"))
+    var template: String?
+
+    @Option(help: ArgumentHelp(
+        "Few-shot exemplars: a task file whose records carry a worked `solution`.", valueName: "file"))
+    var fewshot: String?
+
+    @Option(help: "Sample only the first P problems of the task file.")
+    var limit: Int?
+
+    @Option(help: ArgumentHelp("The run folder.", valueName: "dir"))
+    var out: String
+
+    @Flag(help: "No progress line on standard error.")
+    var quiet = false
+
+    @Flag(help: "Discard a run with other settings in the folder and start over.")
+    var force = false
+
+    var decoder: DecoderSettings {
+        DecoderSettings(temperature: temperature, topP: topP, topK: topK, minP: minP, maxTokens: maxTokens)
+    }
+
+    func validate() throws {
+        if samples < 1 { throw ValidationError("--samples must be at least 1, not \(samples)") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, not \(limit)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        if requestsPerServer < 1 { throw ValidationError("--requests-per-server must be at least 1, not \(requestsPerServer)") }
+        if !RunModel.isHTTP(model) {
+            if servedModel != nil { throw ValidationError("--served-model applies to servers (--model http://…)") }
+        } else if threads != nil {
+            throw ValidationError("--threads applies to the embedded engine, not to servers")
+        }
+        do { try decoder.validate() } catch { throw ValidationError(error.description) }
+    }
+
+    func run() async throws {
+        do {
+            try await execute()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            RunProgressLine(quiet: true).finish()
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    private func note(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    private func execute() async throws {
+        let set = try TaskLoader.load(file: taskSet)
+        if let first = set.rejections.first {
+            note("warning: \(set.rejections.count) record(s) of \(taskSet) could not be read and are not sampled "
+                + "(first: \(first)); `quorum tasks validate \(taskSet)` lists them")
+        }
+        let taskSHA256 = try SHA256.hex(ofFile: taskSet)
+        let selected = Array(set.problems.prefix(limit ?? set.problems.count))
+        let kind = try RunPlan.kind(of: selected, source: taskSet)
+
+        let runModel: RunModel
+        if RunModel.isHTTP(model) {
+            if template == "chat" || template == nil && BuiltInTemplate.default(for: kind) == .chat {
+                throw CommandError(
+                    "--template chat renders the chat format from a GGUF file's metadata, which a server does not "
+                        + "give; with servers use fewshot-math, fewshot-choice or a template file (chat: false)")
+            }
+            runModel = try await RunModel.http(
+                model, servedModel: servedModel, apiKeyVariable: apiKeyEnv, requestsPerEndpoint: requestsPerServer,
+                samples: samples)
+        } else {
+            runModel = try RunModel.engine(model, threads: threads)
+        }
+        do {
+            try await sample(set: set, taskSHA256: taskSHA256, kind: kind, runModel: runModel)
+            await runModel.shutdown()
+        } catch {
+            await runModel.shutdown()
+            throw error
+        }
+    }
+
+    private func sample(set: TaskSet, taskSHA256: String, kind: TaskKind, runModel: RunModel) async throws {
+        let resolved = try ResolvedTemplate(
+            name: template, fewShotFile: fewshot, kind: kind, chatTemplate: runModel.chatTemplate, model: runModel.name)
+        let plan = try RunPlan(
+            taskSet: set, limit: limit, samples: samples, seed: seed, decoder: decoder, template: resolved.template)
+        let manifest = RunManifest(
+            tool: "quorum \(QuorumVersion.string)",
+            taskSet: RunManifest.TaskSetRecord(
+                path: taskSet, sha256: taskSHA256, name: set.name, layout: set.layout, kind: kind.rawValue,
+                problems: set.problems.count, limit: limit),
+            model: runModel.record, decoder: RunManifest.DecoderRecord(decoder), samples: samples, seed: seed,
+            template: RunManifest.TemplateRecord(resolved), equivalence: "default")
+
+        let folder = RunFolder(path: out)
+        switch try folder.prepare(manifest, force: force) {
+        case .created: break
+        case .resumed: note("resuming the run in \(out)")
+        case .replaced: note("--force: removed the earlier run's files in \(out)")
+        }
+        let log = try PathsLog(path: folder.pathsFile, problems: Set(plan.problems.map(\.id)), samples: samples)
+        for message in log.notes { note("note: \(message)") }
+
+        let progress = RunProgressLine(quiet: quiet)
+        let report = try await RunSampling.run(plan, sampler: runModel.sampler, log: log) { progress.show($0) }
+        progress.finish()
+
+        guard plan.problems.contains(where: { $0.gold != nil }) else {
+            note("no problem of \(taskSet) has a gold answer: nothing to select against or evaluate")
+            print(Self.summary(report, evaluation: nil, folder: out))
+            return
+        }
+        let evaluation = try RunEvaluation.evaluate(
+            pathsFile: folder.pathsFile, problems: plan.problems.map(\.id), kind: kind)
+        for warning in evaluation.result.warnings { note("warning: \(warning)") }
+        for skipped in evaluation.result.skipped { note(skipped.description) }
+        let markdown = EvalReport.markdown(evaluation.result, seeds: evaluation.seeds.count)
+        try write(evaluation, markdown: markdown, kind: kind, folder: folder)
+        print(markdown)
+        print(Self.summary(report, evaluation: evaluation, folder: out))
+    }
+
+    /// Writes selections.jsonl, eval.json and eval.md into the run folder.
+    private func write(_ evaluation: RunEvaluation, markdown: String, kind: TaskKind, folder: RunFolder) throws {
+        let lineEncoder = JSONEncoder()
+        lineEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var selections = Data()
+        for selection in evaluation.selections {
+            selections += try lineEncoder.encode(selection) + Data("\n".utf8)
+        }
+        try RunFolder.writeAtomically(selections, to: folder.selectionsFile)
+        let report = EvalReport(
+            result: evaluation.result, seeds: evaluation.seeds, ks: evaluation.ks, kind: kind.rawValue,
+            equality: "default")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        try RunFolder.writeAtomically(try encoder.encode(report) + Data("\n".utf8), to: folder.evalJSONFile)
+        try RunFolder.writeAtomically(Data(markdown.utf8), to: folder.evalMarkdownFile)
+    }
+
+    /// The final one-line summary: what was sampled, how fast, the headline accuracies, where the results are.
+    static func summary(_ r: SamplingReport, evaluation: RunEvaluation?, folder: String) -> String {
+        let total = r.pathsWritten + r.pathsFound
+        var text = "\(r.problems) problems × \(total / max(1, r.problems)) paths"
+        if r.pathsWritten > 0 {
+            text += String(
+                format: " (%d sampled in %@: %.2f paths/s, %.1f tokens/s", r.pathsWritten,
+                RunProgressLine.duration(r.seconds), Double(r.pathsWritten) / r.seconds,
+                Double(r.generatedTokens) / r.seconds)
+            text += r.pathsFound > 0 ? "; \(r.pathsFound) were already there)" : ")"
+        } else {
+            text += " (all already sampled)"
+        }
+        guard let evaluation else { return text + "; paths in \(folder)/paths.jsonl" }
+        let largest = evaluation.ks.last ?? 1
+        let accuracies = evaluation.methods.compactMap { method in
+            evaluation.accuracy(method, k: largest).map { String(format: "%@ %.1f%%", method.rawValue.uppercased(), $0) }
+        }
+        if let single = evaluation.accuracy(.sc, k: 1) {
+            text += String(format: "; accuracy K=1 %.1f%%", single) + ", K=\(largest) " + accuracies.joined(separator: ", ")
+        }
+        return text + "; results in \(folder)/ (eval.md, eval.json, selections.jsonl, paths.jsonl, run.json)"
+    }
+}
