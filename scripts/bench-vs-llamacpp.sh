@@ -3,7 +3,7 @@
 # repetitions interleaved (llama.cpp, then Quorum, round after round), so that the load of a shared machine
 # falls on both. Prints, per model, the median speed of each and the median of the per-round ratios.
 #
-#   scripts/bench-vs-llamacpp.sh [--rounds N] [--threads T] [--batches 1,8,16,32] MODEL...
+#   scripts/bench-vs-llamacpp.sh [--rounds N] [--threads T] [--batches 1,8,16,32] [--no-build] MODEL...
 #
 # MODEL is a pulled model name (smollm2-135m, qwen2.5-coder-0.5b) or a .gguf path. Tests, as issue 6 asks:
 #   pp512    prefill of 512 tokens          llama-bench -p 512 -n 0           quorum bench --prompt 512
@@ -11,26 +11,29 @@
 #   Bxtg128  B sequences after a shared     llama-batched-bench -npp 128      quorum bench --batch B
 #            128-token prompt (B·128 tokens -ntg 128 -npl B -pps               (S_TG: tokens of all
 #            per step time)                                                   sequences per second)
-# llama.cpp runs with its defaults (flash attention auto, f16 KV cache); Quorum with f32 KV and 8-bit
-# activations. "per CPU-s" is tokens per second of process CPU time: Quorum measures it around each test;
+# Both run with their defaults: llama.cpp flash attention auto and an f16 KV cache, Quorum an f16 KV cache and
+# 8-bit activations. Peak RSS is each process's own (wait4): llama.cpp's is the largest of its processes.
+# "per CPU-s" is tokens per second of process CPU time: Quorum measures it around each test;
 # for llama.cpp it is the test's rate divided by the process's average CPU use (≈: the process also loads
 # the model and warms up).
 #
 # llama.cpp is built outside the repository when missing: the llama-cpp-python 0.3.36 source package's
 # vendored llama.cpp (the version of ../shared/reference/engine), with -DGGML_NATIVE=ON. Set LLAMA_CPP_BIN
 # to a directory holding llama-bench and llama-batched-bench to use those instead. Quorum's release build is
-# made when .build/release/quorum is missing.
+# brought up to date first (unless --no-build).
 set -euo pipefail
 
 ROUNDS=3
 THREADS=2
 BATCHES=1,8,16,32
+NO_BUILD=0
 MODELS=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --rounds) ROUNDS="$2"; shift 2 ;;
         --threads) THREADS="$2"; shift 2 ;;
         --batches) BATCHES="$2"; shift 2 ;;
+        --no-build) NO_BUILD=1; shift ;;
         -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 64 ;;
         *) MODELS+=("$1"); shift ;;
@@ -79,10 +82,9 @@ llama_bin() {
 }
 
 BIN="$(llama_bin)"
-if [[ ! -x "$QUORUM" ]]; then
-    echo "building quorum (release)" >&2
-    (cd "$ROOT" && swift build -c release --product quorum >&2)
-fi
+# Through SwiftPM (a no-op when the release build is current), so that a stale binary is not measured; --no-build
+# measures .build/release/quorum as it is (SwiftPM's lock would otherwise wait for any other build of the checkout).
+if [[ $NO_BUILD == 0 || ! -x "$QUORUM" ]]; then (cd "$ROOT" && swift build -c release --product quorum >&2); fi
 
 resolve_model() {
     if [[ "$1" == *.gguf ]]; then echo "$1"; else "$QUORUM" models info "$1" | sed -n 's/^file: *\(.*\) ([0-9.]* MB)$/\1/p'; fi
@@ -99,15 +101,23 @@ BIN, QUORUM, MODEL, NAME = os.environ["BIN"], os.environ["QUORUM"], os.environ["
 ROUNDS, T = int(os.environ["ROUNDS"]), os.environ["THREADS"]
 BATCHES = [int(b) for b in os.environ["BATCHES"].split(",") if b]
 
-def run(cmd):
-    """Runs cmd; returns (stdout, wall seconds, CPU seconds of the process)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.monotonic()
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    wall = time.monotonic() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return out, wall, cpu
+peak = {"llama": 0, "ours": 0}
+
+def run(cmd, who):
+    """Runs cmd; returns (stdout, wall seconds, CPU seconds of the process); keeps its peak RSS under `who`."""
+    import tempfile
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.monotonic()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(p.pid, 0)  # the process's own rusage (CPU time, peak RSS)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.monotonic() - start
+        out.seek(0); err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if p.returncode:
+        sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{stderr[-2000:]}")
+    peak[who] = max(peak[who], usage.ru_maxrss * 1024)
+    return stdout, wall, usage.ru_utime + usage.ru_stime
 
 def jsonl(out):
     return [json.loads(l) for l in out.splitlines() if l.startswith("{")]
@@ -121,19 +131,19 @@ started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
 for r in range(ROUNDS):
     # llama.cpp: one process per test, so that its CPU use is (nearly) the test's.
     for test, args in [("pp512", ["-p", "512", "-n", "0"]), ("tg128", ["-p", "0", "-n", "128"])]:
-        out, wall, cpu = run([f"{BIN}/llama-bench", "-m", MODEL, "-t", T, "-r", "1", "-o", "jsonl"] + args)
+        out, wall, cpu = run([f"{BIN}/llama-bench", "-m", MODEL, "-t", T, "-r", "1", "-o", "jsonl"] + args, "llama")
         rate = jsonl(out)[0]["avg_ts"]
         llama[test].append(rate); llama_cpu[test].append(rate * wall / cpu)
     if BATCHES:
         out, wall, cpu = run([f"{BIN}/llama-batched-bench", "-m", MODEL, "-t", T, "-tb", T, "-npp", "128", "-ntg", "128",
                               "-npl", ",".join(map(str, BATCHES)), "-pps", "-c", str(128 + 128 * max(BATCHES) + 256),
-                              "--output-format", "jsonl"])
+                              "--output-format", "jsonl"], "llama")
         for row in jsonl(out):
             test = f"{row['pl']}xtg128"
             llama[test].append(row["speed_tg"]); llama_cpu[test].append(row["speed_tg"] * wall / cpu)
     # Quorum: one process for all tests (it times each test and its CPU use itself).
     out, _, _ = run([QUORUM, "bench", "--model", MODEL, "--threads", T, "--repetitions", "1", "--prompt", "512",
-                     "--generate", "128", "--batch", ",".join(map(str, BATCHES)), "--json"])
+                     "--generate", "128", "--batch", ",".join(map(str, BATCHES)), "--json"], "ours")
     report = json.loads(out.strip().splitlines()[-1])
     rss.append(report["peak_rss_bytes"])
     for t in report["tests"]:
@@ -153,6 +163,8 @@ for test in tests:
     tgt = f"≥ {target[test]:.1f}×" if test in target else ""
     print(f"| {test} | {med(llama[test]):.1f} | {med(ours[test]):.1f} | **{med(ratios[test]):.2f}×** | "
           f"{' '.join(f'{x:.2f}' for x in ratios[test])} | {med(llama_cpu[test]):.1f} | {med(ours_cpu[test]):.1f} | {tgt} |")
-print(f"Quorum peak RSS: {max(rss) / 1048576:.0f} MiB (the whole bench process: weights mapped, KV caches of up to {max(BATCHES) if BATCHES else 1} sequences)")
+print(f"Peak RSS: Quorum {max(rss) / 1048576:.0f} MiB (its own report; the whole bench process: weights mapped, "
+      f"KV caches of up to {max(BATCHES) if BATCHES else 1} sequences), llama.cpp {peak['llama'] / 1048576:.0f} MiB "
+      f"(largest of its processes; llama-batched-bench allocates a {128 + 128 * max(BATCHES or [1]) + 256}-token context)")
 PY
 done

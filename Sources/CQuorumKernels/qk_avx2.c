@@ -260,7 +260,11 @@ int qk_dequantize_avx2(int type, const uint8_t *src, float *dst, size_t count) {
 
 void qk_matmul_avx2(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin, size_t row_end,
                     const float *x, size_t x_stride, size_t nvec, float *y, size_t y_stride, float *scratch) {
-    if (nvec == 1) {
+    // A single vector of a quantised type (only the float activation precision gets here with one) takes the
+    // fused dot. Float rows (F32, F16, BF16) never do: they are what the 8-bit activation precision sends
+    // here, and there a row's result must not depend on how many rows share the step, so that seeded sampling
+    // reproduces whatever the batch. Every vector of them takes the tile path below.
+    if (nvec == 1 && type != QK_TYPE_F32 && type != QK_TYPE_F16 && type != QK_TYPE_BF16) {
         for (size_t r = row_begin; r < row_end; r++) y[r] = dot_row(type, w + r * row_bytes, x, cols);
         return;
     }

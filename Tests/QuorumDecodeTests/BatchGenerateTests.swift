@@ -30,6 +30,35 @@ import Testing
         #expect(await model.maxStepRows <= maxBatch)
     }
 
+    @Test func requestsWithAndWithoutAPrefixShareTheBatch() async throws {
+        let model = BigramModel()
+        let prefix = await model.makeSequence()
+        _ = try await model.prefill(prefix, tokens: [1, 2, 3], distributions: 0)
+        let p = SamplingParameters(temperature: 1.1, seed: 3)
+        let requests: [(request: GenerationRequest, prefix: SequenceID?)] = [
+            (GenerationRequest(prompt: [7, 1], samples: 3, sampling: p, maxTokens: 15, stop: ["b."]), prefix),
+            (GenerationRequest(prompt: [1, 2, 3, 7, 1], samples: 2, sampling: p, maxTokens: 15, seeds: [4, 5]), nil),
+            (GenerationRequest(prompt: [2], samples: 2, sampling: p, maxTokens: 9, seeds: [6, 7]), prefix),
+        ]
+        var batched: [BatchedGeneration] = []
+        try await model.generate(requests: requests, maxBatch: 3) { batched.append($0) }
+        for (r, (request, prefix)) in requests.enumerated() {
+            let alone: [Generation]
+            if let prefix { alone = try await model.generate(request, after: prefix) } else { alone = try await model.generate(request) }
+            let mine = batched.filter { $0.request == r }.map(\.generation).sorted { $0.index < $1.index }
+            #expect(mine == alone, "request \(r)")
+        }
+        #expect(try await model.tokens(of: prefix) == [1, 2, 3])  // left unchanged
+        #expect(await model.liveSequences == 1)
+        // The context check counts the prefix, and names the request.
+        await #expect(throws: DecodeError.invalidRequest("request 0: the prompt has 65 tokens, more than the context length 64")) {
+            try await model.generate(
+                requests: [(request: GenerationRequest(prompt: Array(repeating: 1, count: 62)), prefix: SequenceID?.some(prefix))]
+            ) { _ in }
+        }
+        #expect(await model.liveSequences == 1)
+    }
+
     @Test func theBatchStaysFullAcrossRequests() async throws {
         let model = BigramModel(contextLength: 400)
         let requests = (0..<12).map {

@@ -40,6 +40,38 @@ import Testing
         print("batched vs single: largest |Δ log-probability| \(worst)")
     }
 
+    /// A row's logits are bit for bit the same whatever shares its step: alone (B = 1, its own kernel
+    /// dispatch), first, last or in the middle of batches of other sizes whose other rows sit at other
+    /// positions. So seeded sampling reproduces a path whatever the batch (continuous batching in `quorum run`).
+    @Test(arguments: ["smollm2-135m", "qwen2.5-coder-0.5b"])
+    func aRowsResultDoesNotDependOnTheBatch(model: String) async throws {
+        let engine = try GoldenTests.engine(model, kvCache: .f16)  // the defaults: 8-bit, f16 KV
+        let prompt = try EngineReference.load(model).prompts[0].promptIds
+        let base = await engine.makeSequence()
+        _ = try await engine.prefill(base, tokens: prompt, distributions: 0)
+        let token = prompt[prompt.count / 2]
+        let single = try await engine.fork(base)
+        let alone = try await engine.step([StepRow(sequence: single, token: token)])[0].logits
+        await engine.free(single)
+        var g = SplitMix64(seed: 77)
+        for (b, position) in [(2, 1), (5, 0), (9, 8), (17, 6)] {
+            // The other rows: forks of the prompt advanced by 0 to 3 tokens, so their lengths differ.
+            var others: [SequenceID] = []
+            for i in 0..<(b - 1) {
+                let other = try await engine.fork(base)
+                for _ in 0..<(i % 4) { _ = try await engine.step([StepRow(sequence: other, token: Int(g.next() % 1000))]) }
+                others.append(other)
+            }
+            let mine = try await engine.fork(base)
+            var rows = others.map { StepRow(sequence: $0, token: Int(g.next() % 1000)) }
+            rows.insert(StepRow(sequence: mine, token: token), at: position)
+            let out = try await engine.step(rows)
+            #expect(out[position].logits == alone, "B = \(b), row \(position)")
+            for s in others + [mine] { await engine.free(s) }
+        }
+        await engine.free(base)
+    }
+
     @Test func forksShareThePromptCacheAndStayIndependent() async throws {
         let tiny = TinyModel(architecture: "llama", tied: true, seed: 31)
         let path = try tiny.write()
