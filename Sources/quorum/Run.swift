@@ -85,6 +85,22 @@ struct Run: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The run folder.", valueName: "dir"))
     var out: String
 
+    @Flag(help: ArgumentHelp(
+        "Early stopping: draw each problem's paths in rounds (--round) and stop once its selection is settled "
+            + "(--stop-rule); --samples is then the most paths per problem."))
+    var adaptive = false
+
+    @Option(help: ArgumentHelp(
+        "With --adaptive: beta (Beta posterior that the leading answer beats the runner-up ≥ threshold, as "
+            + "Adaptive-Consistency) or rpc (RPC's confidence in its answer ≥ threshold).", valueName: "beta|rpc"))
+    var stopRule: AdaptiveStopping.Rule = .beta
+
+    @Option(help: "With --adaptive: the stopping rule's threshold.")
+    var stopThreshold = 0.95
+
+    @Option(help: "With --adaptive: paths per round.")
+    var round = 4
+
     @Flag(help: "No progress line on standard error.")
     var quiet = false
 
@@ -92,7 +108,9 @@ struct Run: AsyncParsableCommand {
     var force = false
 
     var decoder: DecoderSettings {
-        DecoderSettings(temperature: temperature, topP: topP, topK: topK, minP: minP, maxTokens: maxTokens)
+        DecoderSettings(
+            temperature: temperature, topP: topP, topK: topK, minP: minP, maxTokens: maxTokens,
+            adaptive: adaptive ? AdaptiveStopping(rule: stopRule, threshold: stopThreshold, round: round) : nil)
     }
 
     func validate() throws {
@@ -182,19 +200,28 @@ struct Run: AsyncParsableCommand {
         let report = try await RunSampling.run(plan, sampler: runModel.sampler, log: log) { progress.show($0) }
         progress.finish()
 
+        let cost = try RunCostSummary.summarize(pathsFile: folder.pathsFile, kind: kind)
+        try RunFolder.writeAtomically(cost.encoded(), to: folder.costFile)
         guard plan.problems.contains(where: { $0.gold != nil }) else {
             note("no problem of \(taskSet) has a gold answer: nothing to select against or evaluate")
-            print(Self.summary(report, evaluation: nil, folder: out))
+            print(Self.summary(report, evaluation: nil, cost: cost, folder: out))
+            return
+        }
+        if plan.decoder.adaptive != nil {
+            // Problems have different numbers of paths: judged by selecting over all paths of each.
+            try RunFolder.writeAtomically(Data(cost.markdown.utf8), to: folder.evalMarkdownFile)
+            print(cost.markdown)
+            print(Self.summary(report, evaluation: nil, cost: cost, folder: out))
             return
         }
         let evaluation = try RunEvaluation.evaluate(
             pathsFile: folder.pathsFile, problems: plan.problems.map(\.id), kind: kind)
         for warning in evaluation.result.warnings { note("warning: \(warning)") }
         for skipped in evaluation.result.skipped { note(skipped.description) }
-        let markdown = EvalReport.markdown(evaluation.result, seeds: evaluation.seeds.count)
+        let markdown = EvalReport.markdown(evaluation.result, seeds: evaluation.seeds.count) + "\n" + cost.markdown
         try write(evaluation, markdown: markdown, kind: kind, folder: folder)
         print(markdown)
-        print(Self.summary(report, evaluation: evaluation, folder: out))
+        print(Self.summary(report, evaluation: evaluation, cost: cost, folder: out))
     }
 
     /// Writes selections.jsonl, eval.json and eval.md into the run folder.
@@ -216,9 +243,12 @@ struct Run: AsyncParsableCommand {
     }
 
     /// The final one-line summary: what was sampled, how fast, the headline accuracies, where the results are.
-    static func summary(_ r: SamplingReport, evaluation: RunEvaluation?, folder: String) -> String {
+    static func summary(_ r: SamplingReport, evaluation: RunEvaluation?, cost: RunCostSummary?, folder: String) -> String {
         let total = r.pathsWritten + r.pathsFound
         var text = "\(r.problems) problems × \(total / max(1, r.problems)) paths"
+        if let cost, cost.fewestPaths != cost.mostPaths {
+            text = String(format: "%d problems × %.2f paths (%d–%d)", r.problems, cost.pathsPerProblem, cost.fewestPaths, cost.mostPaths)
+        }
         if r.pathsWritten > 0 {
             text += String(
                 format: " (%d sampled in %@: %.2f paths/s, %.1f tokens/s", r.pathsWritten,
@@ -228,7 +258,19 @@ struct Run: AsyncParsableCommand {
         } else {
             text += " (all already sampled)"
         }
-        guard let evaluation else { return text + "; paths in \(folder)/paths.jsonl" }
+        if let cost {
+            text += String(format: "; %.4g FLOPs", cost.flops)
+            if let share = cost.leaderShare { text += String(format: ", leader share %.3f", share) }
+            if let paused = cost.pausedFraction { text += String(format: ", paused %.4f", paused) }
+        }
+        guard let evaluation else {
+            if let cost, !cost.accuracyAllPaths.isEmpty {
+                text += "; accuracy over all paths " + ["sc", "rpc"].compactMap { m in
+                    cost.accuracyAllPaths[m].map { String(format: "%@ %.1f%%", m.uppercased(), $0) }
+                }.joined(separator: ", ")
+            }
+            return text + "; results in \(folder)/ (cost.json, paths.jsonl, run.json)"
+        }
         let largest = evaluation.ks.last ?? 1
         let accuracies = evaluation.methods.compactMap { method in
             evaluation.accuracy(method, k: largest).map { String(format: "%@ %.1f%%", method.rawValue.uppercased(), $0) }
@@ -236,6 +278,7 @@ struct Run: AsyncParsableCommand {
         if let single = evaluation.accuracy(.sc, k: 1) {
             text += String(format: "; accuracy K=1 %.1f%%", single) + ", K=\(largest) " + accuracies.joined(separator: ", ")
         }
-        return text + "; results in \(folder)/ (eval.md, eval.json, selections.jsonl, paths.jsonl, run.json)"
+        return text + "; results in \(folder)/ (eval.md, eval.json, selections.jsonl, cost.json, paths.jsonl, run.json)"
     }
 }
+extension AdaptiveStopping.Rule: ExpressibleByArgument {}
