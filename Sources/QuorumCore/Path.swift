@@ -29,11 +29,15 @@ public struct Cost: Sendable, Codable, Hashable {
         public var prefilled: Int
         /// 2 × parameters × (generated + prefilled); 0 when the parameter count is unknown.
         public var flops: Double
+        /// Of `prefilled`, the tokens of the prompt in this model's tokenizer, when the decoder reports it (two
+        /// models tokenize the prompt differently); `nil` otherwise.
+        public var prompt: Int?
         /// A usage; see the properties.
-        public init(generated: Int, prefilled: Int, flops: Double = 0) {
+        public init(generated: Int, prefilled: Int, flops: Double = 0, prompt: Int? = nil) {
             self.generated = generated
             self.prefilled = prefilled
             self.flops = flops
+            self.prompt = prompt
         }
 
         public init(from decoder: any Decoder) throws {
@@ -41,9 +45,10 @@ public struct Cost: Sendable, Codable, Hashable {
             generated = try c.decodeIfPresent(Int.self, forKey: .generated) ?? 0
             prefilled = try c.decodeIfPresent(Int.self, forKey: .prefilled) ?? 0
             flops = try c.decodeIfPresent(Double.self, forKey: .flops) ?? 0
+            prompt = try c.decodeIfPresent(Int.self, forKey: .prompt)
         }
 
-        enum CodingKeys: String, CodingKey { case generated, prefilled, flops }
+        enum CodingKeys: String, CodingKey { case generated, prefilled, flops, prompt }
     }
 
     public init(

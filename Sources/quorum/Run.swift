@@ -85,6 +85,34 @@ struct Run: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The run folder.", valueName: "dir"))
     var out: String
 
+    @Option(help: ArgumentHelp(
+        "sample (temperature sampling; greedy at 0), foreal (--leader/--draft, docs/decoders.md) or adadec "
+            + "(entropy-triggered rerank; --threshold or a stored calibration).", valueName: "sample|foreal|adadec"))
+    var decoder: DecoderKind = .sample
+
+    @Option(help: ArgumentHelp("FoReaL: the leader model (catalogue name or .gguf).", valueName: "model"))
+    var leader: String?
+
+    @Option(help: ArgumentHelp("FoReaL: the draft model (catalogue name or .gguf).", valueName: "model"))
+    var draft: String?
+
+    @Option(help: "FoReaL: n, tokens the leader writes at the start of a led sentence.")
+    var leadTokens = 15
+
+    @Option(help: "FoReaL: p, probability that the leader leads a sentence (seeded per sentence).")
+    var leadProb = 1.0
+
+    @Option(help: ArgumentHelp(
+        "AdaDec: τ in nats (default: the value `quorum adadec calibrate` stored for this model and template).",
+        valueName: "nats"))
+    var threshold: Double?
+
+    @Option(help: "AdaDec: greedy look-ahead tokens per candidate.")
+    var lookahead = 5
+
+    @Option(help: "AdaDec: candidates reranked at a paused step.")
+    var candidates = 3
+
     @Flag(help: ArgumentHelp(
         "Early stopping: draw each problem's paths in rounds (--round) and stop once its selection is settled "
             + "(--stop-rule); --samples is then the most paths per problem."))
@@ -107,9 +135,18 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Discard a run with other settings in the folder and start over.")
     var force = false
 
-    var decoder: DecoderSettings {
+    /// The decoder settings; `adadec` is τ and where it came from (AdaDec only).
+    func decoderSettings(adadec: (Double, String)? = nil) -> DecoderSettings {
         DecoderSettings(
             temperature: temperature, topP: topP, topK: topK, minP: minP, maxTokens: maxTokens,
+            foreal: decoder == .foreal
+                ? FoReaLOptions(leader: leader ?? "", draft: draft ?? "", leadTokens: leadTokens, leadProbability: leadProb)
+                : nil,
+            adadec: decoder == .adadec
+                ? AdaDecOptions(
+                    threshold: adadec?.0 ?? threshold ?? 0, lookahead: lookahead, candidates: candidates,
+                    source: adadec?.1 ?? "given")
+                : nil,
             adaptive: adaptive ? AdaptiveStopping(rule: stopRule, threshold: stopThreshold, round: round) : nil)
     }
 
@@ -123,7 +160,21 @@ struct Run: AsyncParsableCommand {
         } else if threads != nil {
             throw ValidationError("--threads applies to the embedded engine, not to servers")
         }
-        do { try decoder.validate() } catch { throw ValidationError(error.description) }
+        switch decoder {
+        case .foreal:
+            guard leader != nil, draft != nil else { throw ValidationError("--decoder foreal needs --leader and --draft") }
+            if RunModel.isHTTP(leader!) || RunModel.isHTTP(draft!) {
+                throw ValidationError("--decoder foreal runs on the embedded engine (GGUF models); servers are not supported yet")
+            }
+        case .adadec:
+            if RunModel.isHTTP(model) {
+                throw ValidationError("--decoder adadec runs on the embedded engine (full-vocabulary entropy)")
+            }
+        case .sample:
+            if leader != nil || draft != nil { throw ValidationError("--leader and --draft apply to --decoder foreal") }
+            if threshold != nil { throw ValidationError("--threshold applies to --decoder adadec") }
+        }
+        do { try decoderSettings().validate() } catch { throw ValidationError(error.description) }
     }
 
     func run() async throws {
@@ -162,8 +213,10 @@ struct Run: AsyncParsableCommand {
             runModel = try await RunModel.http(
                 model, servedModel: servedModel, apiKeyVariable: apiKeyEnv, requestsPerEndpoint: requestsPerServer,
                 samples: samples)
+        } else if decoder == .foreal, let leader, let draft {
+            runModel = try RunModel.foreal(leader: leader, draft: draft, threads: threads, kind: kind)
         } else {
-            runModel = try RunModel.engine(model, threads: threads)
+            runModel = try RunModel.engine(model, threads: threads, adadec: decoder == .adadec)
         }
         do {
             try await sample(set: set, taskSHA256: taskSHA256, kind: kind, runModel: runModel)
@@ -177,14 +230,26 @@ struct Run: AsyncParsableCommand {
     private func sample(set: TaskSet, taskSHA256: String, kind: TaskKind, runModel: RunModel) async throws {
         let resolved = try ResolvedTemplate(
             name: template, fewShotFile: fewshot, kind: kind, chatTemplate: runModel.chatTemplate, model: runModel.name)
+        var tau: (Double, String)?
+        if decoder == .adadec {
+            if let threshold {
+                tau = (threshold, "given")
+            } else {
+                let key = AdaDecStore.Key(modelSHA256: runModel.record.sha256 ?? "", template: resolved.template)
+                let stored = try AdaDecStore().load(key)
+                tau = (stored.calibration.threshold, "calibrated: \(AdaDecStore().file(key))")
+                note(String(format: "AdaDec τ = %.4f nats (from %@)", stored.calibration.threshold, AdaDecStore().file(key)))
+            }
+        }
         let plan = try RunPlan(
-            taskSet: set, limit: limit, samples: samples, seed: seed, decoder: decoder, template: resolved.template)
+            taskSet: set, limit: limit, samples: samples, seed: seed, decoder: decoderSettings(adadec: tau),
+            template: resolved.template)
         let manifest = RunManifest(
             tool: "quorum \(QuorumVersion.string)",
             taskSet: RunManifest.TaskSetRecord(
                 path: taskSet, sha256: taskSHA256, name: set.name, layout: set.layout, kind: kind.rawValue,
                 problems: set.problems.count, limit: limit),
-            model: runModel.record, decoder: RunManifest.DecoderRecord(decoder), samples: samples, seed: seed,
+            model: runModel.record, decoder: RunManifest.DecoderRecord(plan.decoder), samples: samples, seed: seed,
             template: RunManifest.TemplateRecord(resolved), equivalence: "default")
 
         let folder = RunFolder(path: out)
@@ -282,3 +347,8 @@ struct Run: AsyncParsableCommand {
     }
 }
 extension AdaptiveStopping.Rule: ExpressibleByArgument {}
+
+/// `--decoder`.
+enum DecoderKind: String, ExpressibleByArgument, CaseIterable {
+    case sample, foreal, adadec
+}
