@@ -74,4 +74,22 @@ import Testing
         #expect(try RunSamplingTests.records(dir + "/cut.jsonl") == expected)
         #expect(try await RunSamplingTests.run(plan, into: dir + "/cut.jsonl").pathsWritten == 0)
     }
+
+    /// Replaying the rule on a fixed run keeps exactly the paths the adaptive run draws (the byte model's
+    /// paths do not depend on which paths are generated together).
+    @Test func replayOnAFixedRunMatchesTheAdaptiveRun() async throws {
+        let dir = try RepositoryFiles.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let rule = AdaptiveStopping(rule: .beta, threshold: 0.5, round: 3)
+        _ = try await RunSamplingTests.run(try RunSamplingTests.plan(samples: 12), into: dir + "/fixed.jsonl")
+        _ = try await RunSamplingTests.run(try Self.plan(rule), into: dir + "/adaptive.jsonl")
+        let fixed = try RunSamplingTests.records(dir + "/fixed.jsonl")
+        let adaptive = try RunSamplingTests.records(dir + "/adaptive.jsonl")
+        #expect(adaptive.count < fixed.count)
+        for (key, record) in adaptive { #expect(fixed[key] == record, "\(key)") }
+        let replay = try AdaptiveReplay.replay(pathsFile: dir + "/fixed.jsonl", kind: .math, rule: rule)
+        #expect(replay.pathsAll == fixed.count)
+        #expect(replay.pathsKept == adaptive.count)
+        #expect(abs(replay.saved - (1 - Double(adaptive.count) / Double(fixed.count))) < 1e-12)
+    }
 }
