@@ -99,9 +99,10 @@ let package = Package(
         .testTarget(name: "QuorumDecodeTests", dependencies: ["QuorumDecode"], swiftSettings: strict),
         // Depends on `quorum` so that the CLI tests find the built binary next to the test bundle.
         .testTarget(
-            name: "QuorumTasksTests", dependencies: ["QuorumTasks", "quorum"], resources: [.copy("Resources")],
+            name: "QuorumTasksTests", dependencies: ["QuorumTasks", "quorum", "QuorumTestSupport"], resources: [.copy("Resources")],
             swiftSettings: strict),
-        .testTarget(name: "QuorumCodeTests", dependencies: ["QuorumCode", "quorum"], swiftSettings: strict),
+        .testTarget(
+            name: "QuorumCodeTests", dependencies: ["QuorumCode", "quorum", "QuorumTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "QuorumEngineTests", dependencies: ["QuorumEngine", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),

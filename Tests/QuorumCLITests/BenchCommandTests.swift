@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 import Testing
 
 /// `quorum bench` runs both tests and reports them in llama-bench's terms (speed itself is not tested here).

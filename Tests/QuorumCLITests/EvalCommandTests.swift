@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 import Testing
 
 /// `quorum eval` on the RPC release fixture with the reference equality of QuorumTasks: the reference

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 import Testing
 
 /// `quorum generate` and `quorum logits` end to end, on the real smollm2-135m.

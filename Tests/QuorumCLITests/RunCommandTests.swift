@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 import Testing
 
 /// `quorum run` end to end on the real smollm2-135m (a few problems, few samples, short paths): a run killed

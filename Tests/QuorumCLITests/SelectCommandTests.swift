@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 import Testing
 
 /// `quorum select`: selections JSONL, streaming, and bad input reported per problem or as a stop.

@@ -1,48 +1,6 @@
 import Foundation
+import QuorumTestSupport
 import Testing
-
-/// Runs the built `quorum` executable (built next to the test bundle by `swift build --build-tests`).
-enum ExecCLIRunner {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func binary() throws -> URL {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("quorum"),
-            Bundle.main.bundleURL.appendingPathComponent("quorum"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("quorum"),
-            CodeTestSupport.packageRoot.appendingPathComponent(".build/debug/quorum"),
-        ]
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw CodeTestSupport.Failure("the quorum executable is missing (build it: swift build --build-tests)")
-        }
-        return found
-    }
-
-    static func run(_ arguments: [String], stdin: String = "") throws -> Result {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
-    }
-}
 
 /// `quorum exec` end to end, on a small task file of its own and on HumanEval.
 @Suite struct ExecCLITests {
@@ -80,7 +38,7 @@ enum ExecCLIRunner {
         defer { try? FileManager.default.removeItem(atPath: summary) }
         let tasks = try Self.taskFile()
         defer { Self.remove(tasks) }
-        let result = try ExecCLIRunner.run(["exec", "-", "--tasks", tasks, "--timeout", "1.5", "-k", "2", "3", "--summary", summary], stdin: input)
+        let result = try CLI.run(["exec", "-", "--tasks", tasks, "--timeout", "1.5", "-k", "2", "3", "--summary", summary], stdin: input)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 6)
@@ -104,7 +62,7 @@ enum ExecCLIRunner {
     @Test func canonicalSolutionsOfATaskFile() throws {
         let tasks = try Self.taskFile()
         defer { Self.remove(tasks) }
-        let result = try ExecCLIRunner.run(["exec", "--tasks", tasks, "--canonical", "--jobs", "1"])
+        let result = try CLI.run(["exec", "--tasks", tasks, "--canonical", "--jobs", "1"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("2 programs, 2 problems"))
@@ -113,11 +71,11 @@ enum ExecCLIRunner {
 
     @Test func answersGivenAsProgramsAndCompletions() throws {
         let humanEval = CodeTestSupport.shared("tasks/humaneval/HumanEval.jsonl.gz")
-        let asAnswer = try ExecCLIRunner.run(
+        let asAnswer = try CLI.run(
             ["exec", "-", "--tasks", humanEval, "--from", "answer"],
             stdin: #"{"problem": "humaneval/2", "answer": "    return number % 1.0"}"# + "\n")
         #expect(asAnswer.stdout.contains(#""status":"pass""#), "\(asAnswer.stderr)")
-        let completion = try ExecCLIRunner.run(
+        let completion = try CLI.run(
             ["exec", "-", "--tasks", humanEval, "--style", "completion"],
             stdin: #"{"problem": "humaneval/2", "text": "    return number % 1.0\n\n\ndef check():\n    pass\n"}"# + "\n")
         #expect(completion.stdout.contains(#""answer":"    return number % 1.0""#), "\(completion.stderr)")
@@ -135,7 +93,7 @@ enum ExecCLIRunner {
             """
         let tasks = try Self.taskFile()
         defer { Self.remove(tasks) }
-        let result = try ExecCLIRunner.run(["exec", "-", "--tasks", tasks], stdin: input)
+        let result = try CLI.run(["exec", "-", "--tasks", tasks], stdin: input)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         for expected in [
@@ -154,14 +112,14 @@ enum ExecCLIRunner {
             (["exec", "f", "--tasks", "t", "--timeout", "0"], "--timeout must be positive"),
             (["exec", "f", "--tasks", "t", "--style", "poem"], "poem"),
         ] {
-            let result = try ExecCLIRunner.run(arguments)
+            let result = try CLI.run(arguments)
             #expect(result.status != 0)
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
         }
     }
 
     @Test func helpIsExactlyThis() throws {
-        let help = try ExecCLIRunner.run(["exec", "--help"])
+        let help = try CLI.run(["exec", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout == Self.help)
     }

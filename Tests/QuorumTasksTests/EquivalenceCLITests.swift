@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 import Testing
 
 /// `quorum equal` end to end.
@@ -16,21 +17,21 @@ import Testing
         (["8", "8.0018"], "false", 1),
     ])
     func printsTheVerdictAndExitsWithIt(arguments: [String], output: String, status: Int32) throws {
-        let result = try ExtractionCLIRunner.run(["equal"] + arguments)
+        let result = try CLI.run(["equal"] + arguments)
         #expect(result.stdout == output + "\n")
         #expect(result.status == status)
     }
 
     @Test func rejectsUnknownModesAndKinds() throws {
-        let mode = try ExtractionCLIRunner.run(["equal", "--mode", "fuzzy", "1", "1"])
+        let mode = try CLI.run(["equal", "--mode", "fuzzy", "1", "1"])
         #expect(mode.status == 64)
         #expect(mode.stderr.contains("fuzzy"))
-        let missing = try ExtractionCLIRunner.run(["equal", "1"])
+        let missing = try CLI.run(["equal", "1"])
         #expect(missing.status == 64)
     }
 
     @Test func helpIsExactlyThis() throws {
-        let help = try ExtractionCLIRunner.run(["equal", "--help"])
+        let help = try CLI.run(["equal", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout == Self.help)
     }

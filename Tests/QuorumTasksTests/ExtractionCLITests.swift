@@ -1,49 +1,6 @@
 import Foundation
+import QuorumTestSupport
 import Testing
-
-/// Runs the built `quorum` executable: `swift build --build-tests` (and so `make test`) builds it next to
-/// the test bundle.
-enum ExtractionCLIRunner {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func binary() throws -> URL {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("quorum"),
-            Bundle.main.bundleURL.appendingPathComponent("quorum"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("quorum"),
-            ExtractionTestSupport.packageRoot.appendingPathComponent(".build/debug/quorum"),
-        ]
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw ExtractionTestSupport.SupportError.missing("the quorum executable (build it: swift build --build-tests)")
-        }
-        return found
-    }
-
-    static func run(_ arguments: [String], stdin: String = "") throws -> Result {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
-    }
-}
 
 /// `quorum extract` end to end.
 @Suite struct ExtractionCLITests {
@@ -56,7 +13,7 @@ enum ExtractionCLIRunner {
             {"text": "Tom has 3 apples, buys 5: 3 + 5 = 8. The answer is 8.\\n\\nQ: A bat costs $1.10."}
 
             """
-        let result = try ExtractionCLIRunner.run(["extract", "--kind", "math"], stdin: input)
+        let result = try CLI.run(["extract", "--kind", "math"], stdin: input)
         #expect(result.status == 0)
         #expect(
             result.stdout == """
@@ -80,7 +37,7 @@ enum ExtractionCLIRunner {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-extract-\(UUID()).jsonl")
         try Data(input.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try ExtractionCLIRunner.run(["extract", "--kind", "choice", file.path, "--with-rule", "--choices", "dog", "cat"])
+        let result = try CLI.run(["extract", "--kind", "choice", file.path, "--with-rule", "--choices", "dog", "cat"])
         #expect(result.status == 0, "\(result.stderr)")
         let answers = result.stdout.split(separator: "\n").map { line in
             (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? [:]
@@ -95,7 +52,7 @@ enum ExtractionCLIRunner {
 
     @Test func reportsEveryBadLineAndWritesNothing() throws {
         let input = "{\"text\": \"7\"}\n{\"text\": \"x\"\n[1, 2]\n{\"id\": 3}\n{\"text\": 5}\n{\"text\": \"a\", \"choices\": 3}\n{\"text\": \"trunc"
-        let result = try ExtractionCLIRunner.run(["extract", "--kind", "choice"], stdin: input)
+        let result = try CLI.run(["extract", "--kind", "choice"], stdin: input)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         for expected in [
@@ -109,27 +66,27 @@ enum ExtractionCLIRunner {
     }
 
     @Test func invalidUTF8AndMissingFilesAreErrors() throws {
-        let missing = try ExtractionCLIRunner.run(["extract", "--kind", "math", "/nonexistent/paths.jsonl"])
+        let missing = try CLI.run(["extract", "--kind", "math", "/nonexistent/paths.jsonl"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("/nonexistent/paths.jsonl: cannot read"))
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-utf8-\(UUID()).jsonl")
         try Data([0x7B, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D, 0x0A]).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let bad = try ExtractionCLIRunner.run(["extract", "--kind", "math", file.path])
+        let bad = try CLI.run(["extract", "--kind", "math", file.path])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("\(file.path):1: invalid UTF-8"))
     }
 
     @Test func optionsAreValidated() throws {
-        let wrongKind = try ExtractionCLIRunner.run(["extract", "--kind", "code"])
+        let wrongKind = try CLI.run(["extract", "--kind", "code"])
         #expect(wrongKind.status == 64)
-        let stray = try ExtractionCLIRunner.run(["extract", "--kind", "math", "--choices", "x"])
+        let stray = try CLI.run(["extract", "--kind", "math", "--choices", "x"])
         #expect(stray.status == 64)
         #expect(stray.stderr.contains("--choices applies to --kind choice only"))
     }
 
     @Test func helpIsExactlyThis() throws {
-        let help = try ExtractionCLIRunner.run(["extract", "--help"])
+        let help = try CLI.run(["extract", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout == Self.help)
     }

@@ -1,15 +1,17 @@
 import Foundation
-import Testing
 
-/// Runs the built `quorum` executable (it sits beside the test bundle in the build directory).
-enum CLI {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+/// Runs the built `quorum` executable (it sits beside the test bundle in the build directory): the one runner
+/// every test target that checks the command line uses.
+public enum CLI {
+    /// Exit status and everything the process wrote.
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    static var executable: String {
+    /// The `quorum` executable beside the test bundle.
+    public static var executable: String {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         // The runner may be inside the .xctest bundle on some platforms.
         while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("quorum").path) {
@@ -18,7 +20,9 @@ enum CLI {
         return dir.appendingPathComponent("quorum").path
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs `quorum arguments`, with `stdin` as its standard input (none when nil) and `environment` added to
+    /// this process's environment.
+    public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -31,8 +35,18 @@ enum CLI {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
+        let input = stdin.map { _ in Pipe() }
+        process.standardInput = input ?? FileHandle.nullDevice
         try process.run()
+        if let input, let stdin {
+            // Written from another thread so that a child writing a lot before reading cannot deadlock us.
+            let handle = input.fileHandleForWriting
+            let bytes = Data(stdin.utf8)
+            Thread.detachNewThread {
+                handle.write(bytes)
+                try? handle.close()
+            }
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         try errHandle.close()
@@ -42,13 +56,20 @@ enum CLI {
     }
 
     /// Where the tests find the pulled models (as `make test` leaves them).
-    static var home: String {
+    public static var home: String {
         if let h = ProcessInfo.processInfo.environment["QUORUM_HOME"], !h.isEmpty { return h }
         return NSHomeDirectory() + "/.cache/quorum"
     }
 
-    static func requireModel(_ name: String) throws {
-        try #require(FileManager.default.fileExists(atPath: home + "/models/\(name).gguf"),
-                     "model file missing: run `make test` (it pulls the models) or `quorum models pull \(name)`")
+    /// A model file the tests need is not there.
+    public struct MissingModel: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Throws `MissingModel` (which fails the calling test with its message) unless `name` has been pulled.
+    public static func requireModel(_ name: String) throws {
+        guard FileManager.default.fileExists(atPath: home + "/models/\(name).gguf") else {
+            throw MissingModel(description: "model file \(home)/models/\(name).gguf missing: run `make test` (it pulls the models) or `quorum models pull \(name)`")
+        }
     }
 }
