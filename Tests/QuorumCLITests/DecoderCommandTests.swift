@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 import Testing
 
 /// `quorum run --decoder foreal|adadec` and `--adaptive` end to end on the real models (two problems, a few
