@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
         .library(name: "QuorumHTTP", targets: ["QuorumHTTP"]),
         .library(name: "QuorumRun", targets: ["QuorumRun"]),
+        .library(name: "QuorumReport", targets: ["QuorumReport"]),
         .executable(name: "quorum", targets: ["quorum"]),
     ],
     dependencies: [
@@ -68,11 +69,16 @@ let package = Package(
             name: "QuorumRun",
             dependencies: ["QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumDecode", "QuorumHTTP"],
             swiftSettings: strict),
+        // Reports of runs: tables, SVG plots from a small plotting module of its own, per-problem drill-down, as
+        // self-contained HTML, Markdown and JSON. Reads run folders itself (run.json, paths.jsonl): below QuorumRun.
+        .target(
+            name: "QuorumReport", dependencies: ["QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval"],
+            swiftSettings: strict),
         .executableTarget(
             name: "quorum",
             dependencies: [
                 "QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumCode", "QuorumDecode",
-                "QuorumEngine", "QuorumHTTP", "QuorumRun",
+                "QuorumEngine", "QuorumHTTP", "QuorumRun", "QuorumReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -110,6 +116,9 @@ let package = Package(
             name: "QuorumRunTests", dependencies: ["QuorumRun", "QuorumTasks", "QuorumDecode"], swiftSettings: strict),
         // Runs the built `quorum` executable end to end.
         .testTarget(name: "QuorumCLITests", dependencies: ["quorum", "QuorumTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "QuorumReportTests", dependencies: ["QuorumReport", "QuorumEval", "QuorumTasks", "QuorumTestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "QuorumHTTPTests", dependencies: ["QuorumHTTP", "QuorumTestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,6 +1,7 @@
 // The AVX2 path (x86-64 with AVX2, FMA and F16C), selected at run time by qk_dispatch.c. Every function in
 // this file is compiled for that target through `#pragma clang attribute`, so the package needs no
 // architecture flags and the portable path stays runnable on any x86-64 CPU.
+#include <math.h>
 #include "qk_common.h"
 
 #if defined(__x86_64__) && defined(__clang__)
@@ -259,7 +260,11 @@ int qk_dequantize_avx2(int type, const uint8_t *src, float *dst, size_t count) {
 
 void qk_matmul_avx2(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin, size_t row_end,
                     const float *x, size_t x_stride, size_t nvec, float *y, size_t y_stride, float *scratch) {
-    if (nvec == 1) {
+    // A single vector of a quantised type (only the float activation precision gets here with one) takes the
+    // fused dot. Float rows (F32, F16, BF16) never do: they are what the 8-bit activation precision sends
+    // here, and there a row's result must not depend on how many rows share the step, so that seeded sampling
+    // reproduces whatever the batch. Every vector of them takes the tile path below.
+    if (nvec == 1 && type != QK_TYPE_F32 && type != QK_TYPE_F16 && type != QK_TYPE_BF16) {
         for (size_t r = row_begin; r < row_end; r++) y[r] = dot_row(type, w + r * row_bytes, x, cols);
         return;
     }
@@ -291,6 +296,276 @@ void qk_matmul_avx2(int type, const uint8_t *w, size_t row_bytes, size_t cols, s
     }
 }
 
+// ---- 8-bit activations -------------------------------------------------------------------------------
+
+#define QK8_FN(name) name##_avx2q_
+#define QK8_DOT(u, s) _mm256_madd_epi16(_mm256_maddubs_epi16((u), (s)), _mm256_set1_epi16(1))
+#include "qk_q8_x86.h"
+
+void qk_matmul_q8_avx2(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin,
+                       size_t row_end, const int8_t *q, const float *d, const float *s, size_t nvec, float *y,
+                       size_t y_stride, float *scratch) {
+    (void)scratch;
+    matmul_q8_impl_avx2q_(type, w, row_bytes, cols, row_begin, row_end, q, d, s, nvec, y, y_stride);
+}
+
+/// Sum of the eight int32 lanes.
+static inline int hsum_i32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    return _mm_cvtsi128_si32(s);
+}
+
+int qk_quantize_act_avx2(int kind, const float *x, size_t cols, int8_t *q, float *d, float *s) {
+    const size_t block = kind == QK_ACT_Q8_32 ? 32 : kind == QK_ACT_Q8_256 ? 256 : 0;
+    if (block == 0 || cols % block != 0) return -1;
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for (size_t b = 0; b < cols; b += block) {
+        __m256 m = _mm256_setzero_ps();
+        for (size_t i = 0; i < block; i += 8) m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_loadu_ps(x + b + i)));
+        __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+        m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+        m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
+        const float amax = _mm_cvtss_f32(m4);
+        const float id = amax != 0 ? 127.0f / amax : 0.0f;
+        const float scale = kind == QK_ACT_Q8_32 ? _cvtsh_ss(_cvtss_sh(amax / 127.0f, _MM_FROUND_TO_NEAREST_INT))
+                                                 : (amax != 0 ? 1.0f / id : 0.0f);
+        const __m256 mul = _mm256_set1_ps(id);
+        for (size_t i = 0; i < block; i += 32) {
+            __m256i v[4];
+            for (int k = 0; k < 4; k++) {
+                const __m256 r = _mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(x + b + i + 8 * k), mul),
+                                                 _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+                v[k] = _mm256_cvtps_epi32(r);
+            }
+            if (kind == QK_ACT_Q8_32) {
+                const float sum = scale * (float)hsum_i32(_mm256_add_epi32(_mm256_add_epi32(v[0], v[1]), _mm256_add_epi32(v[2], v[3])));
+                s[(b + i) / 16] = sum;
+                s[(b + i) / 16 + 1] = _cvtsh_ss(_cvtss_sh(sum, _MM_FROUND_TO_NEAREST_INT));
+            } else {
+                s[(b + i) / 16] = scale * (float)hsum_i32(_mm256_add_epi32(v[0], v[1]));
+                s[(b + i) / 16 + 1] = scale * (float)hsum_i32(_mm256_add_epi32(v[2], v[3]));
+            }
+            // Pack to bytes: the packs work per 128-bit half, so the result's 32-bit groups come out in the
+            // order 0 2 4 6 1 3 5 7; the permutation puts them back.
+            const __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(v[0], v[1]), _mm256_packs_epi32(v[2], v[3]));
+            _mm256_storeu_si256((__m256i *)(q + b + i), _mm256_permutevar8x32_epi32(p, order));
+            d[(b + i) / 32] = scale;
+        }
+    }
+    return 0;
+}
+
+// ---- e^x, SwiGLU, log-sum-exp -------------------------------------------------------------------------
+
+/// e^x for x ≤ 88 (larger x gives e^88), within about 2 float ulps for x ≥ −87.3; below that the result is
+/// tiny or 0 (callers that need exact zeros mask them). Range reduction x = n·ln2 + r with ln2 in two parts,
+/// then a degree-7 polynomial for e^r (the classic Cephes single-precision coefficients), scaled by 2^n.
+static inline __m256 exp8(__m256 x) {
+    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.0f));
+    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+void qk_swiglu_avx2(float *gate, const float *up, size_t n) {
+    size_t i = 0;
+    const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+    for (; i + 8 <= n; i += 8) {
+        const __m256 g = _mm256_loadu_ps(gate + i);
+        const __m256 silu = _mm256_div_ps(g, _mm256_add_ps(one, exp8(_mm256_sub_ps(zero, g))));
+        _mm256_storeu_ps(gate + i, _mm256_mul_ps(silu, _mm256_loadu_ps(up + i)));
+    }
+    for (; i < n; i++) gate[i] = gate[i] / (1.0f + expf(-gate[i])) * up[i];
+}
+
+/// Adds the four double lanes of the float sums `e` (and `t`) widened, and clears them.
+static inline void flush(__m256 *e, __m256 *t, __m256d *se, __m256d *st) {
+    *se = _mm256_add_pd(*se, _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(*e)), _mm256_cvtps_pd(_mm256_extractf128_ps(*e, 1))));
+    *st = _mm256_add_pd(*st, _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(*t)), _mm256_cvtps_pd(_mm256_extractf128_ps(*t, 1))));
+    *e = _mm256_setzero_ps();
+    *t = _mm256_setzero_ps();
+}
+
+static inline double hsum_pd(__m256d v) {
+    __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
+}
+
+void qk_logsumexp_avx2(const float *logits, size_t n, double *lse, double *entropy) {
+    float maxf = -INFINITY;
+    size_t i = 0;
+    __m256 mv = _mm256_set1_ps(-INFINITY);
+    for (; i + 8 <= n; i += 8) mv = _mm256_max_ps(mv, _mm256_loadu_ps(logits + i));
+    float lanes[8];
+    _mm256_storeu_ps(lanes, mv);
+    for (int k = 0; k < 8; k++) maxf = lanes[k] > maxf ? lanes[k] : maxf;
+    for (; i < n; i++) maxf = logits[i] > maxf ? logits[i] : maxf;
+    if (n == 0 || !isfinite(maxf)) {  // also NaN: fall back to the exact code, which says so
+        qk_logsumexp(logits, n, lse, entropy);
+        return;
+    }
+    // Each term e^z and e^z·z (z = l − max ≤ 0) in float; partial sums in float over 256 values, then double.
+    const __m256 max8 = _mm256_set1_ps(maxf), floor8 = _mm256_set1_ps(-87.3f);
+    __m256 e = _mm256_setzero_ps(), t = _mm256_setzero_ps();
+    __m256d se = _mm256_setzero_pd(), st = _mm256_setzero_pd();
+    i = 0;
+    int since = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 z = _mm256_sub_ps(_mm256_loadu_ps(logits + i), max8);
+        const __m256 keep = _mm256_cmp_ps(z, floor8, _CMP_GE_OQ);  // below: e^z < 1e-38, counted as 0
+        const __m256 ez = _mm256_and_ps(keep, exp8(z));
+        e = _mm256_add_ps(e, ez);
+        t = _mm256_add_ps(t, _mm256_and_ps(keep, _mm256_mul_ps(ez, z)));
+        if (++since == 32) {
+            flush(&e, &t, &se, &st);
+            since = 0;
+        }
+    }
+    flush(&e, &t, &se, &st);
+    double s = hsum_pd(se), tt = hsum_pd(st);
+    for (; i < n; i++) {
+        const double z = (double)logits[i] - maxf;
+        const double ez = exp(z);
+        if (ez > 0) {
+            s += ez;
+            tt += ez * z;
+        }
+    }
+    *lse = maxf + log(s);
+    *entropy = log(s) - tt / s;
+}
+
+// ---- attention ----------------------------------------------------------------------------------------
+
+/// The eight horizontal sums of t[0..7], in lanes 0..7.
+static inline __m256 hsum8x8(const __m256 t[8]) {
+    const __m256 a = _mm256_hadd_ps(_mm256_hadd_ps(t[0], t[1]), _mm256_hadd_ps(t[2], t[3]));  // 0123 | 0123 halves
+    const __m256 b = _mm256_hadd_ps(_mm256_hadd_ps(t[4], t[5]), _mm256_hadd_ps(t[6], t[7]));  // 4567 | 4567 halves
+    return _mm256_add_ps(_mm256_permute2f128_ps(a, b, 0x20), _mm256_permute2f128_ps(a, b, 0x31));
+}
+
+/// Eight keys or values from a float (half = 0) or half (half = 1) array at element index i.
+static inline __m256 load_kv(const void *base, size_t i, const int half) {
+    return half ? _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)((const uint16_t *)base + i)))
+                : _mm256_loadu_ps((const float *)base + i);
+}
+
+static inline __attribute__((always_inline)) void attention_avx2(
+    float *out, const float *q, size_t n_q, size_t head_dim, const void *const *keys, const void *const *values,
+    const size_t *counts, size_t n_spans, size_t kv_stride, const int half, float scale, float *scores) {
+    size_t total = 0;
+    for (size_t j = 0; j < n_spans; j++) total += counts[j];
+    const __m256 scale8 = _mm256_set1_ps(scale);
+    // Scores, eight positions at a time: eight independent FMA chains per head, summed across lanes together.
+    size_t base = 0;
+    for (size_t j = 0; j < n_spans; j++) {
+        for (size_t p0 = 0; p0 < counts[j]; p0 += 8) {
+            const size_t n = counts[j] - p0 < 8 ? counts[j] - p0 : 8;
+            size_t k[8];  // element index of each of the eight keys (the last one repeated past the end)
+            for (size_t r = 0; r < 8; r++) k[r] = (p0 + (r < n ? r : n - 1)) * kv_stride;
+            for (size_t i = 0; i < n_q; i++) {
+                const float *qi = q + i * head_dim;
+                __m256 t[8];
+                for (int r = 0; r < 8; r++) t[r] = _mm256_setzero_ps();
+                for (size_t c = 0; c < head_dim; c += 8) {
+                    const __m256 qc = _mm256_loadu_ps(qi + c);
+                    for (int r = 0; r < 8; r++) t[r] = _mm256_fmadd_ps(qc, load_kv(keys[j], k[r] + c, half), t[r]);
+                }
+                const __m256 sums = _mm256_mul_ps(hsum8x8(t), scale8);
+                float *row = scores + i * total + base + p0;
+                if (n == 8) {
+                    _mm256_storeu_ps(row, sums);
+                } else {
+                    float lanes[8];
+                    _mm256_storeu_ps(lanes, sums);
+                    for (size_t r = 0; r < n; r++) row[r] = lanes[r];
+                }
+            }
+        }
+        base += counts[j];
+    }
+    // Softmax of each head's row of scores.
+    for (size_t i = 0; i < n_q; i++) {
+        float *row = scores + i * total;
+        float m = -INFINITY;
+        for (size_t p = 0; p < total; p++) m = row[p] > m ? row[p] : m;
+        const __m256 m8 = _mm256_set1_ps(m);
+        __m256 sum8 = _mm256_setzero_ps();
+        size_t p = 0;
+        for (; p + 8 <= total; p += 8) {
+            const __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(row + p), m8));
+            _mm256_storeu_ps(row + p, e);
+            sum8 = _mm256_add_ps(sum8, e);
+        }
+        double sum = hsum(sum8);
+        for (; p < total; p++) {
+            row[p] = expf(row[p] - m);
+            sum += row[p];
+        }
+        const __m256 inv = _mm256_set1_ps((float)(1.0 / sum));
+        for (p = 0; p + 8 <= total; p += 8) _mm256_storeu_ps(row + p, _mm256_mul_ps(_mm256_loadu_ps(row + p), inv));
+        for (; p < total; p++) row[p] *= (float)(1.0 / sum);
+    }
+    // Weighted values, per head and 64-wide slice of it, the output slice kept in registers.
+    for (size_t i = 0; i < n_q; i++) {
+        for (size_t c0 = 0; c0 < head_dim; c0 += 64) {
+            const size_t width = head_dim - c0 < 64 ? (head_dim - c0) / 8 : 8;
+            __m256 acc[8];
+            for (int c = 0; c < 8; c++) acc[c] = _mm256_setzero_ps();
+            const float *weights = scores + i * total;
+            for (size_t j = 0; j < n_spans; j++) {
+                for (size_t p = 0; p < counts[j]; p++) {
+                    const __m256 a = _mm256_broadcast_ss(weights++);
+                    const size_t v = p * kv_stride + c0;
+                    if (width == 8) {
+                        for (int c = 0; c < 8; c++) acc[c] = _mm256_fmadd_ps(a, load_kv(values[j], v + 8 * (size_t)c, half), acc[c]);
+                    } else {
+                        for (size_t c = 0; c < width; c++) acc[c] = _mm256_fmadd_ps(a, load_kv(values[j], v + 8 * c, half), acc[c]);
+                    }
+                }
+            }
+            for (size_t c = 0; c < width; c++) _mm256_storeu_ps(out + i * head_dim + c0 + 8 * c, acc[c]);
+        }
+    }
+}
+
+void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head_dim, const void *const *keys,
+                             const void *const *values, const size_t *counts, size_t n_spans, size_t kv_stride,
+                             int kv_half, float scale, float *scores) {
+    if (head_dim % 8 != 0) {
+        qk_attention_spans_portable(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, kv_half, scale, scores);
+    } else if (kv_half) {
+        attention_avx2(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, 1, scale, scores);
+    } else {
+        attention_avx2(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, 0, scale, scores);
+    }
+}
+
+void qk_store_kv_avx2(void *dst, const float *src, size_t n, int half) {
+    if (!half) {
+        memcpy(dst, src, n * sizeof(float));
+        return;
+    }
+    uint16_t *h = dst;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm_storeu_si128((__m128i *)(h + i), _mm256_cvtps_ph(_mm256_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT));
+    for (; i < n; i++) h[i] = (uint16_t)_cvtss_sh(src[i], _MM_FROUND_TO_NEAREST_INT);
+}
+
 #pragma clang attribute pop
 
 #else  // not x86-64 with clang: the AVX2 path is never selected; these keep the linker satisfied.
@@ -305,5 +580,23 @@ void qk_matmul_avx2(int type, const uint8_t *w, size_t row_bytes, size_t cols, s
 }
 float qk_dot_avx2(const float *a, const float *b, size_t n) { return qk_dot_portable(a, b, n); }
 void qk_axpy_avx2(float *y, float a, const float *x, size_t n) { qk_axpy_portable(y, a, x, n); }
+void qk_matmul_q8_avx2(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin,
+                       size_t row_end, const int8_t *q, const float *d, const float *s, size_t nvec, float *y,
+                       size_t y_stride, float *scratch) {
+    qk_matmul_q8_portable(type, w, row_bytes, cols, row_begin, row_end, q, d, s, nvec, y, y_stride, scratch);
+}
+int qk_quantize_act_avx2(int kind, const float *x, size_t cols, int8_t *q, float *d, float *s) {
+    return qk_quantize_act_portable(kind, x, cols, q, d, s);
+}
+void qk_swiglu_avx2(float *gate, const float *up, size_t n) { qk_swiglu(gate, up, n); }
+void qk_logsumexp_avx2(const float *logits, size_t n, double *lse, double *entropy) {
+    qk_logsumexp(logits, n, lse, entropy);
+}
+void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head_dim, const void *const *keys,
+                             const void *const *values, const size_t *counts, size_t n_spans, size_t kv_stride,
+                             int kv_half, float scale, float *scores) {
+    qk_attention_spans_portable(out, q, n_q, head_dim, keys, values, counts, n_spans, kv_stride, kv_half, scale, scores);
+}
+void qk_store_kv_avx2(void *dst, const float *src, size_t n, int half) { qk_store_kv(QK_ISA_PORTABLE, dst, src, n, half); }
 
 #endif

@@ -52,6 +52,31 @@ static inline float qk_half_to_float(uint16_t h) {
     return qk_bits_to_float(sign | ((exponent + 112) << 23) | (mantissa << 13));
 }
 
+/// float → IEEE binary16 bits, rounded to nearest, ties to even (as F16C's VCVTPS2PH does).
+static inline uint16_t qk_float_to_half(float f) {
+    uint32_t x;
+    memcpy(&x, &f, sizeof x);
+    const uint16_t sign = (uint16_t)((x >> 16) & 0x8000u);
+    const uint32_t e = (x >> 23) & 0xFFu, m = x & 0x7FFFFFu;
+    if (e == 0xFF) return (uint16_t)(sign | 0x7C00u | (m ? 0x200u : 0));
+    const int32_t he = (int32_t)e - 112;  // the half-precision exponent field
+    if (he >= 31) return (uint16_t)(sign | 0x7C00u);
+    uint32_t mant, shift;
+    if (he <= 0) {  // a half subnormal (or zero): units of 2^-24
+        shift = (uint32_t)(14 - he);
+        if (shift > 24) return sign;
+        mant = m | 0x800000u;
+    } else {
+        shift = 13;
+        mant = m;
+    }
+    uint32_t h = mant >> shift;
+    const uint32_t rem = mant & ((1u << shift) - 1), half = 1u << (shift - 1);
+    if (he > 0) h |= (uint32_t)he << 10;
+    if (rem > half || (rem == half && (h & 1))) h++;  // a carry moves into the exponent, as it should
+    return (uint16_t)(sign | h);
+}
+
 static inline float qk_bf16_to_float(uint16_t h) { return qk_bits_to_float((uint32_t)h << 16); }
 
 /// The 6-bit scale and min of sub-block j (0..7) of a Q4_K/Q5_K block from its 12 packed bytes:
@@ -108,5 +133,39 @@ void qk_matmul_avx2(int type, const uint8_t *w, size_t row_bytes, size_t cols, s
                     float *scratch);
 float qk_dot_avx2(const float *a, const float *b, size_t n);
 void qk_axpy_avx2(float *y, float a, const float *x, size_t n);
+
+/// Whether `isa` runs the AVX2 code (AVX2 itself, or AVX-512 VNNI, which uses AVX2 for everything but the
+/// 8-bit products).
+static inline int qk_uses_avx2(int isa) { return isa == QK_ISA_AVX2 || isa == QK_ISA_AVX512_VNNI; }
+
+// The 8-bit paths (qk_q8_portable.c, qk_avx2.c, qk_vnni.c, qk_neon.c).
+int qk_quantize_act_portable(int kind, const float *x, size_t cols, int8_t *q, float *d, float *s);
+void qk_matmul_q8_portable(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin,
+                           size_t row_end, const int8_t *q, const float *d, const float *s, size_t nvec, float *y,
+                           size_t y_stride, float *scratch);
+int qk_quantize_act_avx2(int kind, const float *x, size_t cols, int8_t *q, float *d, float *s);
+void qk_matmul_q8_avx2(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin,
+                       size_t row_end, const int8_t *q, const float *d, const float *s, size_t nvec, float *y,
+                       size_t y_stride, float *scratch);
+int qk_vnni_compiled(void);
+void qk_matmul_q8_vnni(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin,
+                       size_t row_end, const int8_t *q, const float *d, const float *s, size_t nvec, float *y,
+                       size_t y_stride, float *scratch);
+int qk_neon_compiled(void);
+int qk_neon_has_dotprod(void);
+void qk_matmul_q8_neon(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin,
+                       size_t row_end, const int8_t *q, const float *d, const float *s, size_t nvec, float *y,
+                       size_t y_stride, float *scratch);
+
+// Attention, SwiGLU and log-sum-exp (qk_ops.c portable, qk_avx2.c vectorised).
+void qk_attention_spans_portable(float *out, const float *q, size_t n_q, size_t head_dim, const void *const *keys,
+                                 const void *const *values, const size_t *counts, size_t n_spans,
+                                 size_t kv_stride, int kv_half, float scale, float *scores);
+void qk_attention_spans_avx2(float *out, const float *q, size_t n_q, size_t head_dim, const void *const *keys,
+                             const void *const *values, const size_t *counts, size_t n_spans, size_t kv_stride,
+                             int kv_half, float scale, float *scores);
+void qk_store_kv_avx2(void *dst, const float *src, size_t n, int half);
+void qk_swiglu_avx2(float *gate, const float *up, size_t n);
+void qk_logsumexp_avx2(const float *logits, size_t n, double *lse, double *entropy);
 
 #endif

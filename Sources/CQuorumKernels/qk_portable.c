@@ -16,7 +16,9 @@ void qk_axpy_portable(float *y, float a, const float *x, size_t n) {
 void qk_matmul_portable(int type, const uint8_t *w, size_t row_bytes, size_t cols, size_t row_begin,
                         size_t row_end, const float *x, size_t x_stride, size_t nvec, float *y, size_t y_stride,
                         float *scratch) {
-    if (nvec == 1) {
+    // The shortcut for a single vector is for quantised types only (see qk_matmul_avx2): float rows take the
+    // tile path whatever the number of vectors, so that a row's result does not depend on the batch.
+    if (nvec == 1 && type != QK_TYPE_F32 && type != QK_TYPE_F16 && type != QK_TYPE_BF16) {
         for (size_t r = row_begin; r < row_end; r++)
             y[r] = dot_row_generic_portable_(type, w + r * row_bytes, x, cols);
         return;

@@ -23,18 +23,10 @@ extension LanguageModel {
     }
 
     private func generate(_ request: GenerationRequest, prefix: SequenceID?) async throws -> [Generation] {
-        try request.validate()
-        let codec = text
-        if !request.stop.isEmpty, codec == nil { throw DecodeError.noTokenizer("stop strings") }
-        for t in request.prompt + request.forcedTokens where !(0..<vocabularySize).contains(t) {
-            throw DecodeError.tokenOutOfRange(token: t, vocabularySize: vocabularySize)
-        }
         var promptLength = request.prompt.count
         if let prefix { promptLength += try await tokens(of: prefix).count }
-        guard promptLength <= contextLength else {
-            throw DecodeError.invalidRequest(
-                "the prompt has \(promptLength) tokens, more than the context length \(contextLength)")
-        }
+        try check(request, promptLength: promptLength)
+        let codec = text
 
         let base: SequenceID
         if let prefix { base = try await fork(prefix) } else { base = try await makeSequence() }
@@ -43,35 +35,16 @@ extension LanguageModel {
             let first = try await prefill(base, tokens: request.prompt, distributions: 1)[0]
             for _ in 1..<request.samples { sequences.append(try await fork(base)) }
             var samples = sequences.enumerated().map { i, sequence in
-                GenerationSample(
-                    sequence: sequence, sampler: request.sampler(forSample: i), distribution: first,
-                    matcher: StopStringMatcher(stops: request.stop))
+                GenerationSample(request: 0, index: i, sequence: sequence, parameters: request, distribution: first)
             }
             let eog = request.stopAtEndOfGeneration ? endOfGenerationTokens : []
             while true {
                 var rows: [StepRow] = []
                 var owners: [Int] = []
                 for i in samples.indices where samples[i].finish == nil {
-                    if samples[i].steps.count >= request.maxTokens {
-                        samples[i].finish = .length
-                        continue
-                    }
-                    let d = samples[i].distribution
-                    let n = samples[i].steps.count
-                    let token = n < request.forcedTokens.count ? request.forcedTokens[n] : samples[i].sampler.sample(d)
-                    samples[i].steps.append(
-                        GenerationStep(
-                            token: token, logprob: d.logprob(of: token) ?? -.infinity, entropy: d.entropy,
-                            top: d.top(request.topLogprobs)))
-                    if eog.contains(token) {
-                        samples[i].finish = .stop
-                    } else if let codec, samples[i].matcher.append(codec.bytes(of: token)) {
-                        samples[i].finish = .stop
-                    } else if samples[i].steps.count >= request.maxTokens
-                        || promptLength + samples[i].steps.count > contextLength
+                    if let token = samples[i].advance(
+                        request, eog: eog, codec: codec, promptLength: promptLength, contextLength: contextLength)
                     {
-                        samples[i].finish = .length
-                    } else {
                         rows.append(StepRow(sequence: samples[i].sequence, token: token))
                         owners.append(i)
                     }
@@ -81,9 +54,7 @@ extension LanguageModel {
                 for (i, d) in zip(owners, next) { samples[i].distribution = d }
             }
             for s in sequences { await free(s) }
-            return samples.enumerated().map { i, s in
-                Generation(index: i, steps: s.steps, text: codec.map { _ in s.matcher.text }, finish: s.finish ?? .length)
-            }
+            return samples.map { $0.generation(codec: codec) }
         } catch {
             for s in sequences { await free(s) }
             throw error
@@ -91,14 +62,20 @@ extension LanguageModel {
     }
 }
 
-/// One sample's progress inside ``LanguageModel/generate(_:)``.
-private struct GenerationSample {
-    var sequence: SequenceID
-    var sampler: TokenSampler
-    var distribution: NextTokenDistribution
-    var steps: [GenerationStep] = []
-    var matcher: StopStringMatcher
-    var finish: FinishReason?
+extension LanguageModel {
+    /// Checks `request` against this model: valid values, a tokenizer when stop strings need one, token ids
+    /// in the vocabulary, a prompt (of `promptLength` tokens with any prefix) within the context length.
+    func check(_ request: GenerationRequest, promptLength: Int) throws {
+        try request.validate()
+        if !request.stop.isEmpty, text == nil { throw DecodeError.noTokenizer("stop strings") }
+        for t in request.prompt + request.forcedTokens where !(0..<vocabularySize).contains(t) {
+            throw DecodeError.tokenOutOfRange(token: t, vocabularySize: vocabularySize)
+        }
+        guard promptLength <= contextLength else {
+            throw DecodeError.invalidRequest(
+                "the prompt has \(promptLength) tokens, more than the context length \(contextLength)")
+        }
+    }
 }
 
 extension GenerationRequest {

@@ -29,9 +29,6 @@ public struct CalibrationMetrics: Sendable, Hashable, Codable {
     /// The metrics of `selections`, which must all carry a gold (``Selection/correct`` and every
     /// candidate's ``Candidate/correct``).
     public static func measure(_ selections: [Selection]) -> CalibrationMetrics {
-        var binAccuracy = [Double](repeating: 0, count: binCount)
-        var binConfidence = [Double](repeating: 0, count: binCount)
-        var binSize = [Double](repeating: 0, count: binCount)
         var credits: [Double] = []
         var brierTerms: [Double] = []
         var nllTerms: [Double] = []
@@ -42,13 +39,7 @@ public struct CalibrationMetrics: Sendable, Hashable, Codable {
             let top = TopConfidence(selection.candidates.map(\.confidence))
             var voteAccuracy = 0.0
             for candidate in selection.candidates where top.contributes(candidate.confidence) {
-                let correct = (candidate.correct ?? false) ? 1.0 : 0.0
-                voteAccuracy += correct / top.count
-                if let bin = bin(of: top.maximum) {
-                    binAccuracy[bin] += correct / top.count
-                    binConfidence[bin] += candidate.confidence / top.count
-                    binSize[bin] += 1 / top.count
-                }
+                voteAccuracy += ((candidate.correct ?? false) ? 1.0 : 0.0) / top.count
             }
             brierTerms.append((voteAccuracy - top.maximum) * (voteAccuracy - top.maximum))
             let c = min(max(top.maximum, 1e-6), 1 - 1e-6)
@@ -56,18 +47,35 @@ public struct CalibrationMetrics: Sendable, Hashable, Codable {
             nllTerms.append(-log(c) * v - log(1 - c) * (1 - v))
             tops.append((top.maximum, voteAccuracy))
         }
-        var weightedGap = 0.0
-        var totalSize = 0.0
-        for bin in 0..<binCount where binSize[bin] > 0 {
-            weightedGap += binSize[bin] * abs(binAccuracy[bin] / binSize[bin] - binConfidence[bin] / binSize[bin])
-            totalSize += binSize[bin]
-        }
         return CalibrationMetrics(
             accuracy: 100 * PairwiseSum.mean(credits),
-            ece: totalSize > 0 ? weightedGap / totalSize : 0,
+            ece: ReliabilityBin.expectedCalibrationError(reliability(selections)),
             brier: PairwiseSum.mean(brierTerms),
             nll: PairwiseSum.mean(nllTerms),
             auroc: ROC.area(scores: tops.map(\.confidence), labels: tops.map(\.correct)))
+    }
+
+    /// The reliability diagram of `selections`: the ``binCount`` equal-width confidence bins from which ``ece``
+    /// is computed, with the same tie weighting (each candidate of the top set adds `1/count` to its bin).
+    /// A selection whose top confidence is ≤ 0 or NaN falls in no bin (as in the reference).
+    public static func reliability(_ selections: [Selection]) -> [ReliabilityBin] {
+        var bins = (0..<binCount).map { bin in
+            ReliabilityBin(
+                lower: Double(bin) * (1.0 / Double(binCount)),
+                upper: bin == binCount - 1 ? 1.0 : Double(bin + 1) * (1.0 / Double(binCount)))
+        }
+        for selection in selections {
+            let top = TopConfidence(selection.candidates.map(\.confidence))
+            guard let bin = bin(of: top.maximum) else { continue }
+            bins[bin].problems += 1
+            for candidate in selection.candidates where top.contributes(candidate.confidence) {
+                let correct = (candidate.correct ?? false) ? 1.0 : 0.0
+                bins[bin].correctSum += correct / top.count
+                bins[bin].confidenceSum += candidate.confidence / top.count
+                bins[bin].size += 1 / top.count
+            }
+        }
+        return bins
     }
 
     /// The bin b with b/10 < c ≤ (b+1)/10 (edges as numpy's `linspace(0, 1, 11)`); `nil` for c ≤ 0 or NaN.
@@ -78,6 +86,76 @@ public struct CalibrationMetrics: Sendable, Hashable, Codable {
             if confidence <= upper { return bin }
         }
         return binCount - 1  // above 1 (not a probability): the last bin, as a clipped value
+    }
+}
+
+/// One confidence bin of a reliability diagram (``CalibrationMetrics/reliability(_:)``).
+public struct ReliabilityBin: Sendable, Hashable, Codable {
+    /// The bin holds top confidences c with `lower < c ≤ upper` (the first bin: `0 < c ≤ upper`).
+    public var lower: Double
+    /// Upper edge (inclusive).
+    public var upper: Double
+    /// Problems whose top confidence falls in the bin.
+    public var problems: Int = 0
+    /// The bin's weight: the problems counted with tie weights (each top-set member adds `1/count`); it is
+    /// below ``problems`` only under the reference's near-tie rule (``TopConfidence``).
+    public var size: Double = 0
+    /// Sum of the weighted correctness of the bin's members.
+    public var correctSum: Double = 0
+    /// Sum of the weighted confidences of the bin's members.
+    public var confidenceSum: Double = 0
+
+    public init(lower: Double, upper: Double, problems: Int = 0, size: Double = 0, correctSum: Double = 0, confidenceSum: Double = 0) {
+        self.lower = lower
+        self.upper = upper
+        self.problems = problems
+        self.size = size
+        self.correctSum = correctSum
+        self.confidenceSum = confidenceSum
+    }
+
+    /// Mean correctness of the bin (its accuracy as a fraction); `nil` for an empty bin.
+    public var accuracy: Double? { size > 0 ? correctSum / size : nil }
+    /// Mean confidence of the bin; `nil` for an empty bin.
+    public var confidence: Double? { size > 0 ? confidenceSum / size : nil }
+
+    /// The expected calibration error of `bins`: `Σ size·|accuracy − confidence| / Σ size` over non-empty bins,
+    /// 0 when all are empty.
+    public static func expectedCalibrationError(_ bins: [ReliabilityBin]) -> Double {
+        var weightedGap = 0.0
+        var totalSize = 0.0
+        for bin in bins where bin.size > 0 {
+            weightedGap += bin.size * abs(bin.correctSum / bin.size - bin.confidenceSum / bin.size)
+            totalSize += bin.size
+        }
+        return totalSize > 0 ? weightedGap / totalSize : 0
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case lower, upper, problems, size, correctSum = "correct_sum", confidenceSum = "confidence_sum", accuracy, confidence
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        lower = try c.decode(Double.self, forKey: .lower)
+        upper = try c.decode(Double.self, forKey: .upper)
+        problems = try c.decode(Int.self, forKey: .problems)
+        size = try c.decode(Double.self, forKey: .size)
+        correctSum = try c.decode(Double.self, forKey: .correctSum)
+        confidenceSum = try c.decode(Double.self, forKey: .confidenceSum)
+    }
+
+    /// Encodes the sums and, for convenience, the derived ``accuracy`` and ``confidence`` (absent when empty).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(lower, forKey: .lower)
+        try c.encode(upper, forKey: .upper)
+        try c.encode(problems, forKey: .problems)
+        try c.encode(size, forKey: .size)
+        try c.encode(correctSum, forKey: .correctSum)
+        try c.encode(confidenceSum, forKey: .confidenceSum)
+        try c.encodeIfPresent(accuracy, forKey: .accuracy)
+        try c.encodeIfPresent(confidence, forKey: .confidence)
     }
 }
 

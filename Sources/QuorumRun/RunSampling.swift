@@ -34,8 +34,10 @@ public struct SamplingReport: Sendable, Hashable {
 
 /// Samples the paths of a run that its `paths.jsonl` does not hold yet, and writes them.
 public enum RunSampling {
-    /// Samples every missing (problem, path) pair of `plan` with `sampler` and adds it to `log`, one problem at
-    /// a time (``PathSampler/concurrentProblems`` problems in flight), calling `progress` after each problem.
+    /// Samples every missing (problem, path) pair of `plan` with `sampler` and adds it to `log`, calling
+    /// `progress` after each problem: a ``BatchingPathSampler`` gets every problem in one stream (the embedded
+    /// engine keeps its batch full across problems), any other sampler one problem at a time
+    /// (``PathSampler/concurrentProblems`` problems in flight).
     /// When a problem fails, no further problem is started, the problems in flight are still written when
     /// they succeed, and then the first failure is thrown (``RunError/sampling(problem:reason:)``).
     public static func run(
@@ -73,6 +75,38 @@ public enum RunSampling {
             generatedTokens: 0, elapsed: 0)
         progress(state)
 
+        if let batching = sampler as? any BatchingPathSampler {
+            // One stream over every problem: the batch stays full across problems; each problem is written as
+            // soon as its last path ends.
+            var written: RunError?
+            do {
+                try await batching.sample(jobs.map(\.job)) { i, paths in
+                    let (problem, job) = jobs[i]
+                    do throws(RunError) {
+                        let (lines, tokens) = try encode(paths, of: problem, job: job, plan: plan, sampler: sampler)
+                        try log.add(problem: problem.id, lines: lines)
+                        state.pathsWritten += lines.count
+                        state.generatedTokens += tokens
+                    } catch {
+                        written = error
+                        throw error
+                    }
+                    state.problemsDone += 1
+                    state.elapsed = elapsed()
+                    progress(state)
+                }
+            } catch {
+                if let written { throw written }
+                if let error = error as? PathSamplingError, jobs.indices.contains(error.job) {
+                    throw .sampling(problem: jobs[error.job].problem.id, reason: error.reason)
+                }
+                throw .sampling(problem: jobs.first?.problem.id ?? "", reason: "\(error)")
+            }
+            return SamplingReport(
+                problems: plan.problems.count, pathsWritten: state.pathsWritten, pathsFound: found,
+                generatedTokens: state.generatedTokens, seconds: elapsed())
+        }
+
         let inFlight = max(1, sampler.concurrentProblems)
         // After a failure no new problem is started, but the problems already in flight are still written
         // when they succeed: nothing sampled is thrown away. The first failure is then thrown.
@@ -92,27 +126,19 @@ public enum RunSampling {
                     failure = failure ?? error
                     continue
                 }
-                var lines: [Int: String] = [:]
-                var tokens = 0
-                for sampled in paths where job.wanted.contains(sampled.path) {
-                    let path = makePath(sampled, problem: problem, plan: plan, sampler: sampler)
-                    lines[sampled.path] = PathLine.encode(path, gold: problem.gold)
-                    tokens += sampled.generatedTokens
-                }
-                guard lines.count == job.wanted.count else {
-                    failure = failure ?? RunError.sampling(
-                        problem: problem.id,
-                        reason: "the sampler returned \(lines.count) of the \(job.wanted.count) paths asked for")
-                    continue
-                }
                 do throws(RunError) {
+                    let (lines, tokens) = try encode(paths, of: problem, job: job, plan: plan, sampler: sampler)
                     try log.add(problem: problem.id, lines: lines)
+                    state.pathsWritten += lines.count
+                    state.generatedTokens += tokens
                 } catch {
+                    if case .sampling = error {
+                        failure = failure ?? error
+                        continue
+                    }
                     group.cancelAll()
                     return error
                 }
-                state.pathsWritten += lines.count
-                state.generatedTokens += tokens
                 state.problemsDone += 1
                 state.elapsed = elapsed()
                 progress(state)
@@ -127,6 +153,25 @@ public enum RunSampling {
         return SamplingReport(
             problems: plan.problems.count, pathsWritten: state.pathsWritten, pathsFound: found,
             generatedTokens: state.generatedTokens, seconds: elapsed())
+    }
+
+    /// The `paths.jsonl` lines of a problem's sampled paths by path index, and the tokens they generated;
+    /// ``RunError/sampling(problem:reason:)`` when a wanted path is missing.
+    private static func encode(
+        _ paths: [SampledPath], of problem: Problem, job: SamplingJob, plan: RunPlan, sampler: any PathSampler
+    ) throws(RunError) -> (lines: [Int: String], tokens: Int) {
+        var lines: [Int: String] = [:]
+        var tokens = 0
+        for sampled in paths where job.wanted.contains(sampled.path) {
+            let path = makePath(sampled, problem: problem, plan: plan, sampler: sampler)
+            lines[sampled.path] = PathLine.encode(path, gold: problem.gold)
+            tokens += sampled.generatedTokens
+        }
+        guard lines.count == job.wanted.count else {
+            throw .sampling(
+                problem: problem.id, reason: "the sampler returned \(lines.count) of the \(job.wanted.count) paths asked for")
+        }
+        return (lines, tokens)
     }
 
     /// The child task that samples job `i`.

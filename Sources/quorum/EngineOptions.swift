@@ -9,15 +9,33 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Threads for the forward pass (default: the number of available cores).")
     var threads: Int?
 
+    @Option(help: "Instruction set of the kernels (default: the best this CPU has).")
+    var kernels: InstructionSet?
+
+    @Option(help: "Inputs of the quantised matrix products: int8 (8-bit blocks, as llama.cpp) or float.")
+    var activations: ActivationPrecision = .int8
+
+    @Option(help: "KV cache element type: f16 (as llama.cpp's default) or f32.")
+    var kvCache: KVPrecision = .f16
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        if let kernels, !kernels.isAvailable {
+            throw ValidationError("--kernels \(kernels.rawValue) is not available on this CPU (best: \(InstructionSet.best.rawValue))")
+        }
     }
 
     /// Loads the model and its tokenizer; a missing or unknown model gives ModelStore's clear error.
     func loadEngine() throws -> EngineModel {
-        try EngineModel(path: modelOptions.resolvedPath(), threads: threads)
+        try EngineModel(
+            path: modelOptions.resolvedPath(), threads: threads, precision: activations, instructionSet: kernels,
+            kvCache: kvCache)
     }
 }
+
+extension InstructionSet: ExpressibleByArgument {}
+extension ActivationPrecision: ExpressibleByArgument {}
+extension KVPrecision: ExpressibleByArgument {}
 
 /// A prompt given either as text (`--prompt`) or as token ids (`--prompt-tokens`).
 struct PromptOptions: ParsableArguments {

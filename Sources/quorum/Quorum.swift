@@ -11,6 +11,7 @@ struct Quorum: AsyncParsableCommand {
             Tasks.self, Extract.self, Equal.self, Tokenize.self, Models.self, Generate.self, Logits.self, Bench.self,
             Select.self, Eval.self,
             Exec.self, Run.self, AdaDecCommand.self, StopReplay.self,
+            ReportCommand.self,
         ]
     )
 }

@@ -135,6 +135,9 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Discard a run with other settings in the folder and start over.")
     var force = false
 
+    @Flag(help: "Also write a report of the run (HTML, Markdown, JSON with plots) into OUT/report (see `quorum report`).")
+    var report = false
+
     /// The decoder settings; `adadec` is τ and where it came from (AdaDec only).
     func decoderSettings(adadec: (Double, String)? = nil) -> DecoderSettings {
         DecoderSettings(
@@ -287,6 +290,11 @@ struct Run: AsyncParsableCommand {
         try write(evaluation, markdown: markdown, kind: kind, folder: folder)
         print(markdown)
         print(Self.summary(report, evaluation: evaluation, cost: cost, folder: out))
+        if self.report {
+            let output = try ReportCommand.make(
+                runs: [out], out: out + "/report", tasks: taskSet, rpcProblem: nil, seeds: evaluation.seeds.count)
+            print("report written to \(output.folder)/report.html (and report.md, report.json)")
+        }
     }
 
     /// Writes selections.jsonl, eval.json and eval.md into the run folder.

@@ -87,6 +87,23 @@ import Testing
         #expect((first["tokens"] as? [Int])?.count == (first["logprobs"] as? [Double])?.count)
     }
 
+    /// `--report` on a finished run (a copy of the shared one: nothing left to sample) writes the report.
+    @Test func reportFlagWritesTheReportIntoTheRunFolder() async throws {
+        try CLI.requireModel(Self.model)
+        let (dir, _) = try await Self.reference()
+        let out = dir + "/reported"
+        try FileManager.default.copyItem(atPath: dir + "/reference", toPath: out)
+        let r = try CLI.run(try Self.arguments(out: out, in: dir, ["--quiet", "--report"]))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("report written to \(out)/report/report.html"))
+        for name in ["report.html", "report.md", "report.json", "rpc-1.svg", "accuracy-vs-k-1.svg"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/report/" + name), "\(name)")
+        }
+        let html = try String(contentsOfFile: out + "/report/report.html", encoding: .utf8)
+        // The questions come from the task file the run was given.
+        #expect(html.contains("Rosa picked 4 flowers in the morning"))
+    }
+
     @Test func aRunKilledMidwayAndResumedWritesWhatAnUninterruptedRunWrites() async throws {
         try CLI.requireModel(Self.model)
         let (_, expected) = try await Self.reference()

@@ -15,6 +15,8 @@ actor BigramModel: LanguageModel {
     /// How many step calls and rows the model has seen (to check batching).
     private(set) var stepCalls = 0
     private(set) var stepRows = 0
+    /// The most rows one step has had.
+    private(set) var maxStepRows = 0
 
     /// Token i's bytes: 0 is EOS; the rest are letters, a space, ". ", and the two halves of "é".
     static let pieces: [[UInt8]] = [
@@ -84,6 +86,7 @@ actor BigramModel: LanguageModel {
     func step(_ rows: [StepRow]) throws -> [NextTokenDistribution] {
         stepCalls += 1
         stepRows += rows.count
+        maxStepRows = max(maxStepRows, rows.count)
         return try rows.map { try prefill($0.sequence, tokens: [$0.token], distributions: 1)[0] }
     }
 }

@@ -13,6 +13,9 @@ import Testing
         return (error, reference.map(abs).max()!)
     }
 
+    /// Float activations: every kernel path within float rounding of the Double reference. 8-bit activations
+    /// (the default): within what rounding each input to 8 bits allows (about 1 %; a wrong block decode or a
+    /// wrong scale gives errors of the order of the logits themselves).
     @Test(arguments: [("llama", true), ("qwen2", false), ("llama", false)])
     func tinyModelMatchesReferenceForward(architecture: String, tied: Bool) async throws {
         let tiny = TinyModel(architecture: architecture, tied: tied, seed: 11)
@@ -20,15 +23,23 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         let reference = tiny.referenceLogits(Self.tokens)
         #expect(reference.allSatisfy { row in row.allSatisfy(\.isFinite) })
-        for (threads, portable) in [(1, true), (1, false), (2, false)] {
-            let engine = try EngineModel(path: path, threads: threads, portableKernels: portable, loadTokenizer: false)
-            #expect(engine.config.architecture.rawValue == architecture)
-            #expect(engine.config.ropeStyle == (architecture == "qwen2" ? .neox : .normal))
-            let s = await engine.makeSequence()
-            let dists = try await engine.prefill(s, tokens: Self.tokens, distributions: Self.tokens.count)
-            for (p, (d, r)) in zip(dists, reference).enumerated() {
-                let (error, scale) = Self.maxError(d.logits, r)
-                #expect(error <= 1e-4 * max(1, scale), "\(architecture) threads \(threads) portable \(portable) position \(p): \(error) of \(scale)")
+        let instructionSets = InstructionSet.allCases.filter(\.isAvailable)
+        #expect(instructionSets.count >= 1 + (InstructionSet.best == .portable ? 0 : 1))
+        for precision in ActivationPrecision.allCases {
+            for (threads, isa) in instructionSets.map({ (1, $0) }) + [(2, InstructionSet.best)] {
+                // Float activations with an f32 cache: float rounding only. 8-bit with the default f16 cache.
+                let engine = try EngineModel(
+                    path: path, threads: threads, loadTokenizer: false, precision: precision, instructionSet: isa,
+                    kvCache: precision == .float ? .f32 : .f16)
+                #expect(engine.config.architecture.rawValue == architecture)
+                #expect(engine.config.ropeStyle == (architecture == "qwen2" ? .neox : .normal))
+                let s = await engine.makeSequence()
+                let dists = try await engine.prefill(s, tokens: Self.tokens, distributions: Self.tokens.count)
+                let tolerance = precision == .float ? 1e-4 : 0.02
+                for (p, (d, r)) in zip(dists, reference).enumerated() {
+                    let (error, scale) = Self.maxError(d.logits, r)
+                    #expect(error <= tolerance * max(1, scale), "\(architecture) \(precision) threads \(threads) \(isa) position \(p): \(error) of \(scale)")
+                }
             }
         }
     }

@@ -113,13 +113,20 @@ import Testing
         #expect(Kernels.supports(.q6_K))
     }
 
-    @Test func cpuDetectionPicksAVX2WhereAvailable() {
+    @Test func cpuDetectionPicksTheBestLevelTheCPUHas() {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let flags = Set(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
         #if arch(x86_64)
         if !flags.isEmpty {
-            #expect((qk_isa_detect() == Int32(QK_ISA_AVX2)) == flags.isSuperset(of: ["avx2", "fma", "f16c"]))
+            let avx2 = flags.isSuperset(of: ["avx2", "fma", "f16c"])
+            let vnni = avx2 && flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512_vnni"])
+            let expected = vnni ? QK_ISA_AVX512_VNNI : avx2 ? QK_ISA_AVX2 : QK_ISA_PORTABLE
+            #expect(qk_isa_detect() == Int32(expected))
+            #expect(InstructionSet.avx2.isAvailable == avx2)
+            #expect(InstructionSet.avx512vnni.isAvailable == vnni)
+            #expect(!InstructionSet.neon.isAvailable)
         }
         #endif
+        #expect(InstructionSet.portable.isAvailable)
     }
 }

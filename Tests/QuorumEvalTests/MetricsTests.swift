@@ -11,6 +11,30 @@ import Testing
             gold: "g", correct: credit)
     }
 
+    /// Reliability bins by hand: right-closed edges, tie weights, the near-tie rule, no bin for a zero top.
+    @Test func reliabilityBins() {
+        let selections = [
+            Self.selection([(0.15, true), (0.05, false)], credit: 1),  // bin 1, correct
+            Self.selection([(0.2, false)], credit: 0),  // 0.2 is the upper edge of bin 1
+            Self.selection([(0.5, true), (0.5, false)], credit: 0.5),  // bin 4, exact tie: half correct
+            Self.selection([(0.6, false), (0.6 - 5e-11, true)], credit: 0),  // bin 5, near tie: weight 1/2
+            Self.selection([(0, true)], credit: 1),  // top confidence 0: in no bin
+        ]
+        let bins = CalibrationMetrics.reliability(selections)
+        #expect(bins.count == 10)
+        #expect(bins.map(\.problems) == [0, 2, 0, 0, 1, 1, 0, 0, 0, 0])
+        #expect(bins[1].size == 2 && bins[1].correctSum == 1 && abs(bins[1].confidenceSum - 0.35) < 1e-15)
+        #expect(bins[4].size == 1 && bins[4].accuracy == 0.5 && bins[4].confidence == 0.5)
+        #expect(bins[5].size == 0.5 && bins[5].accuracy == 0 && bins[5].confidence == 0.6)
+        #expect(bins[0].accuracy == nil && bins[0].confidence == nil)
+        #expect(bins[1].lower == 0.1 && bins[1].upper == 0.2 && bins[9].upper == 1)
+        // ECE: (2·|0.5 − 0.175| + 1·0 + 0.5·0.6) / 3.5.
+        let ece = ReliabilityBin.expectedCalibrationError(bins)
+        #expect(abs(ece - (2 * 0.325 + 0.3) / 3.5) < 1e-15)
+        #expect(CalibrationMetrics.measure(selections).ece == ece)
+        #expect(ReliabilityBin.expectedCalibrationError(CalibrationMetrics.reliability([])) == 0)
+    }
+
     /// A near-tie (within 1e-10 below the maximum) counts only after the maximum and never contributes.
     @Test func nearTieRule() {
         let before = Self.selection([(0.6 - 5e-11, true), (0.6, false)], credit: 0)

@@ -5,9 +5,15 @@ import QuorumDecode
 /// The embedded GGUF engine as a ``LanguageModel``: loads a llama or qwen2 model from a memory-mapped GGUF
 /// file and runs it on the CPU.
 ///
-/// Each sequence owns a KV cache; ``fork(_:)`` copies it. ``step(_:)`` advances several sequences in one
-/// forward pass (their weights are read once for all rows), and ``prefill(_:tokens:distributions:)`` feeds
-/// many tokens of one sequence per pass. The actor serialises calls; each pass uses `threads` threads.
+/// Each sequence owns a KV cache; ``fork(_:)`` shares the positions already computed (the prompt of many
+/// samples is stored once) and the fork continues in its own storage. ``step(_:)`` advances several
+/// sequences in one forward pass (their weights are read once for all rows), and
+/// ``prefill(_:tokens:distributions:)`` feeds many tokens of one sequence per pass. The actor serialises
+/// calls; each pass uses `threads` threads (a persistent pool).
+///
+/// Weights stay in the memory-mapped file, in GGUF's block formats, and are never converted: the kernels
+/// read the blocks in place, so loading costs no copy and the pages are shared with other processes that
+/// map the same file. Only the small norm and bias vectors are decoded to float at load.
 public actor EngineModel: LanguageModel {
     /// The model file's name without `.gguf`.
     public nonisolated let name: String
@@ -21,8 +27,14 @@ public actor EngineModel: LanguageModel {
     public nonisolated let endOfGenerationTokens: Set<Int>
     /// The tokenizer as ``TokenText``, or `nil` when it was not loaded.
     public nonisolated let text: (any TokenText)?
-    /// The instruction set the kernels use (`avx2` or `portable`).
+    /// The instruction set the kernels use (`portable`, `avx2`, `avx512vnni` or `neon`).
     public nonisolated let instructionSet: String
+    /// How the inputs of the quantised products are represented.
+    public nonisolated let precision: ActivationPrecision
+    /// How the KV cache stores keys and values.
+    public nonisolated let kvPrecision: KVPrecision
+    /// Threads per forward pass.
+    public nonisolated let threads: Int
     /// Most rows in one forward pass; longer prefills are split (default 256).
     public nonisolated let maxRowsPerPass: Int
 
@@ -45,23 +57,38 @@ public actor EngineModel: LanguageModel {
     ///   - portableKernels: use the plain-C kernels even when the CPU has AVX2 (for comparisons); default false.
     ///   - loadTokenizer: read the tokenizer from the file (an unsupported one is an error); default true.
     ///     Without it the model works on token ids only, and only the metadata's EOS/EOT/EOM ids end generation.
-    ///   - maxRowsPerPass: most rows per forward pass; default 256.
+    ///   - maxRowsPerPass: most rows per forward pass; default 512.
+    ///   - precision: how the inputs of quantised products are represented; default ``ActivationPrecision/int8``.
+    ///   - instructionSet: the kernels' instruction set; default: the best this CPU has (`portableKernels`
+    ///     true means ``InstructionSet/portable``). A level the CPU lacks is refused.
+    ///   - kvCache: how keys and values are stored; default ``KVPrecision/f16`` (llama.cpp's default).
     public init(
         path: String, threads: Int? = nil, portableKernels: Bool = false, loadTokenizer: Bool = true,
-        maxRowsPerPass: Int = 256
+        maxRowsPerPass: Int = 512, precision: ActivationPrecision = .int8, instructionSet: InstructionSet? = nil,
+        kvCache: KVPrecision = .f16
     ) throws(GGUFError) {
         try self.init(
             file: GGUFFile(path: path), threads: threads, portableKernels: portableKernels,
-            loadTokenizer: loadTokenizer, maxRowsPerPass: maxRowsPerPass)
+            loadTokenizer: loadTokenizer, maxRowsPerPass: maxRowsPerPass, precision: precision,
+            instructionSet: instructionSet, kvCache: kvCache)
     }
 
-    /// Runs the already opened `file`; see ``init(path:threads:portableKernels:loadTokenizer:maxRowsPerPass:)``.
+    /// Runs the already opened `file`; see
+    /// ``init(path:threads:portableKernels:loadTokenizer:maxRowsPerPass:precision:instructionSet:kvCache:)``.
     public init(
         file: GGUFFile, threads: Int? = nil, portableKernels: Bool = false, loadTokenizer: Bool = true,
-        maxRowsPerPass: Int = 256
+        maxRowsPerPass: Int = 512, precision: ActivationPrecision = .int8, instructionSet: InstructionSet? = nil,
+        kvCache: KVPrecision = .f16
     ) throws(GGUFError) {
         let config = try ModelConfig(file: file)
-        let kernels = Kernels(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, portable: portableKernels)
+        let isa = portableKernels ? .portable : instructionSet
+        if let isa, !isa.isAvailable {
+            throw .unsupportedArchitecture(
+                path: file.path, architecture: config.architecture.rawValue,
+                reason: "the instruction set \(isa.rawValue) is not available on this CPU or in this build")
+        }
+        let threadCount = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let kernels = Kernels(threads: threadCount, isa: isa)
         let weights = try ModelWeights(file: file, config: config, kernels: kernels)
         let tokenizer = loadTokenizer ? try Tokenizer(gguf: file) : nil
         if let tokenizer, tokenizer.vocabularySize != config.vocabularySize {
@@ -69,8 +96,12 @@ public actor EngineModel: LanguageModel {
                 path: file.path, key: "tokenizer.ggml.tokens",
                 reason: "\(tokenizer.vocabularySize) tokens, but token_embd.weight has \(config.vocabularySize) rows")
         }
-        transformer = Transformer(config: config, weights: weights, kernels: kernels)
-        scratch = ForwardScratch(config: config, kernels: kernels)
+        transformer = Transformer(
+            config: config, weights: weights, kernels: kernels, precision: precision, kvPrecision: kvCache)
+        scratch = ForwardScratch(config: config, threads: kernels.threads)
+        self.precision = precision
+        self.kvPrecision = kvCache
+        self.threads = kernels.threads
         self.config = config
         name = URL(fileURLWithPath: file.path).deletingPathExtension().lastPathComponent
         vocabularySize = config.vocabularySize
@@ -78,7 +109,7 @@ public actor EngineModel: LanguageModel {
         self.tokenizer = tokenizer
         text = tokenizer.map { TokenizerText(tokenizer: $0) }
         endOfGenerationTokens = tokenizer?.endOfGenerationIDs ?? Self.metadataEndTokens(in: file, vocabularySize: config.vocabularySize)
-        instructionSet = kernels.isaName
+        self.instructionSet = kernels.isaName
         self.maxRowsPerPass = max(1, maxRowsPerPass)
     }
 
@@ -95,15 +126,16 @@ public actor EngineModel: LanguageModel {
     public func makeSequence() -> SequenceID {
         nextID += 1
         sequences[nextID] = SequenceState(
-            tokens: [], cache: KVCache(layerCount: config.blockCount, kvDimension: config.kvDimension))
+            tokens: [], cache: KVCache(layerCount: config.blockCount, kvDimension: config.kvDimension, precision: kvPrecision))
         return SequenceID(rawValue: nextID)
     }
 
-    /// A new sequence with a copy of `sequence`'s tokens and KV cache.
+    /// A new sequence with `sequence`'s tokens and KV cache. The positions computed so far are shared, not
+    /// copied (both sequences then continue in their own storage).
     public func fork(_ sequence: SequenceID) throws(DecodeError) -> SequenceID {
         let state = try self.state(sequence)
         nextID += 1
-        sequences[nextID] = SequenceState(tokens: state.tokens, cache: state.cache.copy())
+        sequences[nextID] = SequenceState(tokens: state.tokens, cache: state.cache.fork())
         return SequenceID(rawValue: nextID)
     }
 
@@ -130,6 +162,21 @@ public actor EngineModel: LanguageModel {
     /// Number of live sequences.
     public var sequenceCount: Int { sequences.count }
 
+    /// Bytes of KV cache held by the live sequences (shared segments counted once).
+    public var cacheBytes: Int {
+        var seen = Set<ObjectIdentifier>()
+        var total = 0
+        for state in sequences.values {
+            total += state.cache.byteCount
+            var segment = state.cache.sharedSegment
+            while let s = segment, seen.insert(ObjectIdentifier(s)).inserted {
+                total += s.byteCount
+                segment = s.parent
+            }
+        }
+        return total
+    }
+
     /// Feeds `tokens` in passes of up to ``maxRowsPerPass`` rows; returns the distributions after the last
     /// `distributions` of them. Nothing changes when it throws (bad token, unknown sequence, context full).
     public func prefill(_ sequence: SequenceID, tokens: [Int], distributions: Int) throws(DecodeError) -> [NextTokenDistribution] {
@@ -149,7 +196,7 @@ public actor EngineModel: LanguageModel {
             let rows = (start..<end).map { i in
                 ForwardRow(token: tokens[i], position: base + i - start, cache: state.cache, wantsLogits: i >= firstWanted)
             }
-            results += transformer.forward(rows, scratch: scratch).map(Self.distribution)
+            results += transformer.forward(rows, scratch: scratch)
             state.cache.count += end - start
             start = end
         }
@@ -178,7 +225,7 @@ public actor EngineModel: LanguageModel {
             let pass = (start..<end).map { i in
                 ForwardRow(token: rows[i].token, position: states[i].cache.count, cache: states[i].cache, wantsLogits: true)
             }
-            results += transformer.forward(pass, scratch: scratch).map(Self.distribution)
+            results += transformer.forward(pass, scratch: scratch)
             start = end
         }
         for (row, var state) in zip(rows, states) {

@@ -2,29 +2,32 @@ import Foundation
 import QuorumCore
 import QuorumDecode
 
-/// Samples paths from a ``LanguageModel`` (the embedded engine), all paths of a problem in one batch: the
-/// prompt is prefilled once and every path forks it (``LanguageModel/generate(_:after:)``), and the part every
-/// prompt of the run shares (``SamplingJob/sharedPrefix``, e.g. the few-shot exemplars) is prefilled once for
-/// the whole run.
+/// Samples paths from a ``LanguageModel`` (the embedded engine) with continuous batching across problems
+/// (``LanguageModel/generate(requests:maxBatch:onFinished:)``): up to ``maxBatch`` paths advance together in
+/// every forward step, and when paths end, paths of the next problems take their places. Each problem's prompt
+/// is prefilled once and its paths fork it; the part every prompt of the run shares
+/// (``SamplingJob/sharedPrefix``, e.g. the few-shot exemplars) is prefilled once for the whole run.
 ///
 /// Shared prefix: the prefix text is tokenized, its last two tokens are dropped (a token may straddle the
 /// boundary between the template's text and the question), and a prompt whose own tokens begin with those
 /// tokens continues from a fork of the prefilled prefix; any other prompt is prefilled whole. So the model
 /// always sees exactly the tokens of the whole prompt.
 ///
-/// Determinism: the engine's arithmetic for a row of a batched step does not depend on the other rows, except
-/// that a step with a single row takes another (equally exact, differently rounded) kernel path. So a path's
-/// tokens could depend, in the last bits of its log-probabilities, on how many paths were still running with
-/// it. To make every path a function of the problem's seeds alone, the sampler always generates all
-/// `seeds.count` paths of a problem together and returns the wanted ones: resuming a problem cut short costs
-/// its paths again but gives exactly the paths an uninterrupted run writes.
-public struct LanguageModelPathSampler: PathSampler {
+/// Determinism: every path draws from its own seed (``GenerationRequest/seeds``), and the engine computes
+/// each row of a batched step exactly as it would alone (with 8-bit activations, its default: the same
+/// kernels and the same summation order whatever the number of rows), so a path's tokens and
+/// log-probabilities depend only on the prompt, the decoder settings and its seed — not on which problems or
+/// paths share its batch. A resumed run therefore samples only the missing paths and writes what an
+/// uninterrupted run writes.
+public struct LanguageModelPathSampler: BatchingPathSampler {
     /// The model.
     public let model: any LanguageModel
     public let modelIdentity: String
     public let modelName: String
     public let parameterCount: Int?
-    /// Always 1: the model serialises its forward passes.
+    /// Most paths per forward step.
+    public let maxBatch: Int
+    /// Always 1: ``sample(_:onProblem:)`` already keeps the model's batch full across problems.
     public var concurrentProblems: Int { 1 }
     private let prefixes: PrefixCache
 
@@ -33,38 +36,85 @@ public struct LanguageModelPathSampler: PathSampler {
     ///   - identity: `name@sha256-prefix`, written into every path.
     ///   - name: the model's short name, the key of `cost.per_model`.
     ///   - parameterCount: the model's parameters, for FLOPs.
-    public init(model: any LanguageModel, identity: String, name: String, parameterCount: Int?) {
+    ///   - maxBatch: most paths per forward step (default 16).
+    public init(model: any LanguageModel, identity: String, name: String, parameterCount: Int?, maxBatch: Int = 16) {
         self.model = model
         modelIdentity = identity
         modelName = name
         self.parameterCount = parameterCount
+        self.maxBatch = max(1, maxBatch)
         prefixes = PrefixCache(model: model)
     }
 
     public func sample(_ job: SamplingJob) async throws -> [SampledPath] {
-        guard let text = model.text else { throw DecodeError.noTokenizer("sampling from a text prompt") }
-        let prompt = try text.encode(job.prompt)
-        var request = GenerationRequest(
-            prompt: prompt, samples: job.seeds.count, sampling: job.decoder.sampling(seed: 0),
-            maxTokens: job.decoder.maxTokens, stop: job.stop, seeds: job.seeds.map(UInt64.init))
-        let start = ContinuousClock.now
-        let generations: [Generation]
-        if let prefix = try await prefixes.prefix(for: job.sharedPrefix, text: text),
-            prompt.count > prefix.tokens.count, prompt.starts(with: prefix.tokens)
-        {
-            request.prompt = Array(prompt[prefix.tokens.count...])
-            generations = try await model.generate(request, after: prefix.sequence)
-        } else {
-            generations = try await model.generate(request)
+        var result: [SampledPath] = []
+        try await sample([job]) { _, paths in result = paths }
+        return result
+    }
+
+    public func sample(_ jobs: [SamplingJob], onProblem: (Int, [SampledPath]) async throws -> Void) async throws {
+        guard !jobs.isEmpty else { return }
+        guard let text = model.text else {
+            throw PathSamplingError(job: 0, reason: "\(DecodeError.noTokenizer("sampling from a text prompt"))")
         }
-        let elapsed = start.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let share = seconds / Double(max(1, generations.count))
-        return job.wanted.map { i in
-            let g = generations[i]
-            return SampledPath(
-                path: i, seed: job.seeds[i], text: g.text ?? "", finish: g.finish, tokens: g.tokens,
-                logprobs: g.logprobs, promptTokens: prompt.count, generatedTokens: g.steps.count, seconds: share)
+        // The prefix of the first job's template; a job with another one (not made by one run) is prefilled whole.
+        let shared = jobs[0].sharedPrefix
+        let prefix: (tokens: [Int], sequence: SequenceID)?
+        do {
+            prefix = try await prefixes.prefix(for: shared, text: text)
+        } catch {
+            throw PathSamplingError(job: 0, reason: "prefilling the shared prefix: \(error)")
+        }
+        var prompts: [[Int]] = []
+        var requests: [(request: GenerationRequest, prefix: SequenceID?)] = []
+        for (i, job) in jobs.enumerated() {
+            let prompt: [Int]
+            do { prompt = try text.encode(job.prompt) } catch { throw PathSamplingError(job: i, reason: "\(error)") }
+            prompts.append(prompt)
+            guard prompt.count <= model.contextLength else {
+                throw PathSamplingError(
+                    job: i, reason: "the prompt has \(prompt.count) tokens, more than the context length \(model.contextLength)")
+            }
+            var request = GenerationRequest(
+                prompt: prompt, samples: job.wanted.count, sampling: job.decoder.sampling(seed: 0),
+                maxTokens: job.decoder.maxTokens, stop: job.stop, seeds: job.wanted.map { UInt64(job.seeds[$0]) })
+            if let prefix, job.sharedPrefix == shared, prompt.count > prefix.tokens.count, prompt.starts(with: prefix.tokens) {
+                request.prompt = Array(prompt[prefix.tokens.count...])
+                requests.append((request, prefix.sequence))
+            } else {
+                requests.append((request, nil))
+            }
+        }
+        var finished: [Int: [Generation]] = [:]
+        var delivered = Set<Int>()
+        var last = ContinuousClock.now
+        do {
+            try await model.generate(requests: requests, maxBatch: maxBatch) { done in
+                finished[done.request, default: []].append(done.generation)
+                guard done.completesRequest else { return }
+                let i = done.request, job = jobs[i]
+                let generations = finished.removeValue(forKey: i)!.sorted { $0.index < $1.index }
+                // The wall-clock time since the previous problem ended, shared by this problem's paths.
+                let now = ContinuousClock.now
+                let elapsed = last.duration(to: now)
+                last = now
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                let share = seconds / Double(max(1, generations.count))
+                let paths = zip(job.wanted, generations).map { path, g in
+                    SampledPath(
+                        path: path, seed: job.seeds[path], text: g.text ?? "", finish: g.finish, tokens: g.tokens,
+                        logprobs: g.logprobs, promptTokens: prompts[i].count, generatedTokens: g.steps.count,
+                        seconds: share)
+                }
+                delivered.insert(i)
+                try await onProblem(i, paths)
+            }
+        } catch let error as PathSamplingError {
+            throw error
+        } catch {
+            // The failure of a request names it ("request N: …"); others are charged to the first job still open.
+            let open = jobs.indices.first { !delivered.contains($0) } ?? 0
+            throw PathSamplingError(job: open, reason: "\(error)")
         }
     }
 }
