@@ -12,15 +12,43 @@ public struct Cost: Sendable, Codable, Hashable {
     public var seconds: Double
     /// Per model: tokens generated and tokens prefilled.
     public var perModel: [String: ModelUsage]
+    /// Two-model decoders (FoReaL): the leader's share of the tokens of the path's text; `nil` otherwise.
+    public var leaderShare: Double?
+    /// Two-model decoders: how often the writing model changed; `nil` otherwise.
+    public var switches: Int?
+    /// AdaDec: the fraction of decoding steps that paused to look ahead; `nil` for other decoders.
+    public var pausedFraction: Double?
+    /// AdaDec: forward passes (token rows) spent on look-ahead roll-outs beyond the main loop's; `nil` otherwise.
+    public var extraForwardPasses: Int?
 
     /// One model's share of a path's cost.
     public struct ModelUsage: Sendable, Codable, Hashable {
+        /// Tokens the model generated (every forward step that produced a token, discarded ones included).
         public var generated: Int
+        /// Tokens the model prefilled (prompt and text written by another model).
         public var prefilled: Int
-        public init(generated: Int, prefilled: Int) {
+        /// 2 × parameters × (generated + prefilled); 0 when the parameter count is unknown.
+        public var flops: Double
+        /// Of `prefilled`, the tokens of the prompt in this model's tokenizer, when the decoder reports it (two
+        /// models tokenize the prompt differently); `nil` otherwise.
+        public var prompt: Int?
+        /// A usage; see the properties.
+        public init(generated: Int, prefilled: Int, flops: Double = 0, prompt: Int? = nil) {
             self.generated = generated
             self.prefilled = prefilled
+            self.flops = flops
+            self.prompt = prompt
         }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            generated = try c.decodeIfPresent(Int.self, forKey: .generated) ?? 0
+            prefilled = try c.decodeIfPresent(Int.self, forKey: .prefilled) ?? 0
+            flops = try c.decodeIfPresent(Double.self, forKey: .flops) ?? 0
+            prompt = try c.decodeIfPresent(Int.self, forKey: .prompt)
+        }
+
+        enum CodingKeys: String, CodingKey { case generated, prefilled, flops, prompt }
     }
 
     public init(
@@ -36,7 +64,8 @@ public struct Cost: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case promptTokens = "prompt_tokens", generatedTokens = "generated_tokens", flops, seconds
-        case perModel = "per_model"
+        case perModel = "per_model", leaderShare = "leader_share", switches, pausedFraction = "paused_fraction"
+        case extraForwardPasses = "extra_forward_passes"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -46,6 +75,10 @@ public struct Cost: Sendable, Codable, Hashable {
         flops = try c.decodeIfPresent(Double.self, forKey: .flops) ?? 0
         seconds = try c.decodeIfPresent(Double.self, forKey: .seconds) ?? 0
         perModel = try c.decodeIfPresent([String: ModelUsage].self, forKey: .perModel) ?? [:]
+        leaderShare = try c.decodeIfPresent(Double.self, forKey: .leaderShare)
+        switches = try c.decodeIfPresent(Int.self, forKey: .switches)
+        pausedFraction = try c.decodeIfPresent(Double.self, forKey: .pausedFraction)
+        extraForwardPasses = try c.decodeIfPresent(Int.self, forKey: .extraForwardPasses)
     }
 }
 

@@ -33,6 +33,10 @@ public protocol LanguageModel: AnyObject, Sendable {
     /// `distributions` of them (oldest first); `distributions` 0 returns none, 1 only the one after the last
     /// token. Teacher forcing is one prefill with `distributions` equal to the tokens being scored.
     func prefill(_ sequence: SequenceID, tokens: [Int], distributions: Int) async throws -> [NextTokenDistribution]
+    /// Drops every token of `sequence` after its first `length` (and their cached state), so that it can be
+    /// extended differently (FoReaL cuts a leader's piece back to a word boundary). Models that cannot do it
+    /// throw ``DecodeError/unsupported(_:)``.
+    func truncate(_ sequence: SequenceID, to length: Int) async throws
     /// Appends one token to each of several different sequences in one forward pass and returns each one's
     /// next-token distribution, in the order of `rows`.
     func step(_ rows: [StepRow]) async throws -> [NextTokenDistribution]

@@ -44,6 +44,9 @@ public enum RunSampling {
         _ plan: RunPlan, sampler: any PathSampler, log: PathsLog,
         progress: @escaping @Sendable (SamplingProgress) -> Void = { _ in }
     ) async throws(RunError) -> SamplingReport {
+        if let adaptive = plan.decoder.adaptive {
+            return try await runAdaptive(plan, adaptive: adaptive, sampler: sampler, log: log, progress: progress)
+        }
         var jobs: [(problem: Problem, job: SamplingJob)] = []
         var done = 0
         var toWrite = 0
@@ -193,11 +196,21 @@ public enum RunSampling {
         let sum = sampled.logprobs.reduce(0, +)
         // An empty completion has no tokens to average: it gets probability 0 (mean −∞).
         let mean = sampled.logprobs.isEmpty ? -Double.infinity : sum / Double(sampled.logprobs.count)
-        let tokens = sampled.promptTokens + sampled.generatedTokens
-        let cost = Cost(
+        var perModel = sampled.usage
+            ?? [sampler.modelName: Cost.ModelUsage(generated: sampled.generatedTokens, prefilled: sampled.promptTokens)]
+        let parameters = sampler.parameterCounts
+        for (name, usage) in perModel {
+            perModel[name]?.flops = parameters[name].map { 2 * Double($0) * Double(usage.generated + usage.prefilled) } ?? 0
+        }
+        var cost = Cost(
             promptTokens: sampled.promptTokens, generatedTokens: sampled.generatedTokens,
-            flops: sampler.parameterCount.map { 2 * Double($0) * Double(tokens) } ?? 0, seconds: sampled.seconds,
-            perModel: [sampler.modelName: Cost.ModelUsage(generated: sampled.generatedTokens, prefilled: sampled.promptTokens)])
+            flops: perModel.values.reduce(0) { $0 + $1.flops }, seconds: sampled.seconds, perModel: perModel)
+        if let extra = sampled.decoderCost {
+            cost.leaderShare = extra.leaderShare
+            cost.switches = extra.switches
+            cost.pausedFraction = extra.pausedFraction
+            cost.extraForwardPasses = extra.extraForwardPasses
+        }
         return ReasoningPath(
             problem: problem.id, path: sampled.path, text: sampled.text, answer: answer, meanLogprob: mean,
             sumLogprob: sum, tokens: sampled.tokens, logprobs: sampled.logprobs, model: sampler.modelIdentity,

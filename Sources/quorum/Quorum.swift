@@ -10,7 +10,7 @@ struct Quorum: AsyncParsableCommand {
         subcommands: [
             Tasks.self, Extract.self, Equal.self, Tokenize.self, Models.self, Generate.self, Logits.self, Bench.self,
             Select.self, Eval.self,
-            Exec.self, Run.self,
+            Exec.self, Run.self, AdaDecCommand.self, StopReplay.self,
             ReportCommand.self,
         ]
     )

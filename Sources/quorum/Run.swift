@@ -85,6 +85,50 @@ struct Run: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The run folder.", valueName: "dir"))
     var out: String
 
+    @Option(help: ArgumentHelp(
+        "sample (temperature sampling; greedy at 0), foreal (--leader/--draft, docs/decoders.md) or adadec "
+            + "(entropy-triggered rerank; --threshold or a stored calibration).", valueName: "sample|foreal|adadec"))
+    var decoder: DecoderKind = .sample
+
+    @Option(help: ArgumentHelp("FoReaL: the leader model (catalogue name or .gguf).", valueName: "model"))
+    var leader: String?
+
+    @Option(help: ArgumentHelp("FoReaL: the draft model (catalogue name or .gguf).", valueName: "model"))
+    var draft: String?
+
+    @Option(help: "FoReaL: n, tokens the leader writes at the start of a led sentence.")
+    var leadTokens = 15
+
+    @Option(help: "FoReaL: p, probability that the leader leads a sentence (seeded per sentence).")
+    var leadProb = 1.0
+
+    @Option(help: ArgumentHelp(
+        "AdaDec: τ in nats (default: the value `quorum adadec calibrate` stored for this model and template).",
+        valueName: "nats"))
+    var threshold: Double?
+
+    @Option(help: "AdaDec: greedy look-ahead tokens per candidate.")
+    var lookahead = 5
+
+    @Option(help: "AdaDec: candidates reranked at a paused step.")
+    var candidates = 3
+
+    @Flag(help: ArgumentHelp(
+        "Early stopping: draw each problem's paths in rounds (--round) and stop once its selection is settled "
+            + "(--stop-rule); --samples is then the most paths per problem."))
+    var adaptive = false
+
+    @Option(help: ArgumentHelp(
+        "With --adaptive: beta (Beta posterior that the leading answer beats the runner-up ≥ threshold, as "
+            + "Adaptive-Consistency) or rpc (RPC's confidence in its answer ≥ threshold).", valueName: "beta|rpc"))
+    var stopRule: AdaptiveStopping.Rule = .beta
+
+    @Option(help: "With --adaptive: the stopping rule's threshold.")
+    var stopThreshold = 0.95
+
+    @Option(help: "With --adaptive: paths per round.")
+    var round = 4
+
     @Flag(help: "No progress line on standard error.")
     var quiet = false
 
@@ -94,8 +138,19 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Also write a report of the run (HTML, Markdown, JSON with plots) into OUT/report (see `quorum report`).")
     var report = false
 
-    var decoder: DecoderSettings {
-        DecoderSettings(temperature: temperature, topP: topP, topK: topK, minP: minP, maxTokens: maxTokens)
+    /// The decoder settings; `adadec` is τ and where it came from (AdaDec only).
+    func decoderSettings(adadec: (Double, String)? = nil) -> DecoderSettings {
+        DecoderSettings(
+            temperature: temperature, topP: topP, topK: topK, minP: minP, maxTokens: maxTokens,
+            foreal: decoder == .foreal
+                ? FoReaLOptions(leader: leader ?? "", draft: draft ?? "", leadTokens: leadTokens, leadProbability: leadProb)
+                : nil,
+            adadec: decoder == .adadec
+                ? AdaDecOptions(
+                    threshold: adadec?.0 ?? threshold ?? 0, lookahead: lookahead, candidates: candidates,
+                    source: adadec?.1 ?? "given")
+                : nil,
+            adaptive: adaptive ? AdaptiveStopping(rule: stopRule, threshold: stopThreshold, round: round) : nil)
     }
 
     func validate() throws {
@@ -108,7 +163,21 @@ struct Run: AsyncParsableCommand {
         } else if threads != nil {
             throw ValidationError("--threads applies to the embedded engine, not to servers")
         }
-        do { try decoder.validate() } catch { throw ValidationError(error.description) }
+        switch decoder {
+        case .foreal:
+            guard leader != nil, draft != nil else { throw ValidationError("--decoder foreal needs --leader and --draft") }
+            if RunModel.isHTTP(leader!) || RunModel.isHTTP(draft!) {
+                throw ValidationError("--decoder foreal runs on the embedded engine (GGUF models); servers are not supported yet")
+            }
+        case .adadec:
+            if RunModel.isHTTP(model) {
+                throw ValidationError("--decoder adadec runs on the embedded engine (full-vocabulary entropy)")
+            }
+        case .sample:
+            if leader != nil || draft != nil { throw ValidationError("--leader and --draft apply to --decoder foreal") }
+            if threshold != nil { throw ValidationError("--threshold applies to --decoder adadec") }
+        }
+        do { try decoderSettings().validate() } catch { throw ValidationError(error.description) }
     }
 
     func run() async throws {
@@ -147,8 +216,10 @@ struct Run: AsyncParsableCommand {
             runModel = try await RunModel.http(
                 model, servedModel: servedModel, apiKeyVariable: apiKeyEnv, requestsPerEndpoint: requestsPerServer,
                 samples: samples)
+        } else if decoder == .foreal, let leader, let draft {
+            runModel = try RunModel.foreal(leader: leader, draft: draft, threads: threads, kind: kind)
         } else {
-            runModel = try RunModel.engine(model, threads: threads)
+            runModel = try RunModel.engine(model, threads: threads, adadec: decoder == .adadec)
         }
         do {
             try await sample(set: set, taskSHA256: taskSHA256, kind: kind, runModel: runModel)
@@ -162,14 +233,26 @@ struct Run: AsyncParsableCommand {
     private func sample(set: TaskSet, taskSHA256: String, kind: TaskKind, runModel: RunModel) async throws {
         let resolved = try ResolvedTemplate(
             name: template, fewShotFile: fewshot, kind: kind, chatTemplate: runModel.chatTemplate, model: runModel.name)
+        var tau: (Double, String)?
+        if decoder == .adadec {
+            if let threshold {
+                tau = (threshold, "given")
+            } else {
+                let key = AdaDecStore.Key(modelSHA256: runModel.record.sha256 ?? "", template: resolved.template)
+                let stored = try AdaDecStore().load(key)
+                tau = (stored.calibration.threshold, "calibrated: \(AdaDecStore().file(key))")
+                note(String(format: "AdaDec τ = %.4f nats (from %@)", stored.calibration.threshold, AdaDecStore().file(key)))
+            }
+        }
         let plan = try RunPlan(
-            taskSet: set, limit: limit, samples: samples, seed: seed, decoder: decoder, template: resolved.template)
+            taskSet: set, limit: limit, samples: samples, seed: seed, decoder: decoderSettings(adadec: tau),
+            template: resolved.template)
         let manifest = RunManifest(
             tool: "quorum \(QuorumVersion.string)",
             taskSet: RunManifest.TaskSetRecord(
                 path: taskSet, sha256: taskSHA256, name: set.name, layout: set.layout, kind: kind.rawValue,
                 problems: set.problems.count, limit: limit),
-            model: runModel.record, decoder: RunManifest.DecoderRecord(decoder), samples: samples, seed: seed,
+            model: runModel.record, decoder: RunManifest.DecoderRecord(plan.decoder), samples: samples, seed: seed,
             template: RunManifest.TemplateRecord(resolved), equivalence: "default")
 
         let folder = RunFolder(path: out)
@@ -185,19 +268,28 @@ struct Run: AsyncParsableCommand {
         let report = try await RunSampling.run(plan, sampler: runModel.sampler, log: log) { progress.show($0) }
         progress.finish()
 
+        let cost = try RunCostSummary.summarize(pathsFile: folder.pathsFile, kind: kind)
+        try RunFolder.writeAtomically(cost.encoded(), to: folder.costFile)
         guard plan.problems.contains(where: { $0.gold != nil }) else {
             note("no problem of \(taskSet) has a gold answer: nothing to select against or evaluate")
-            print(Self.summary(report, evaluation: nil, folder: out))
+            print(Self.summary(report, evaluation: nil, cost: cost, folder: out))
+            return
+        }
+        if plan.decoder.adaptive != nil {
+            // Problems have different numbers of paths: judged by selecting over all paths of each.
+            try RunFolder.writeAtomically(Data(cost.markdown.utf8), to: folder.evalMarkdownFile)
+            print(cost.markdown)
+            print(Self.summary(report, evaluation: nil, cost: cost, folder: out))
             return
         }
         let evaluation = try RunEvaluation.evaluate(
             pathsFile: folder.pathsFile, problems: plan.problems.map(\.id), kind: kind)
         for warning in evaluation.result.warnings { note("warning: \(warning)") }
         for skipped in evaluation.result.skipped { note(skipped.description) }
-        let markdown = EvalReport.markdown(evaluation.result, seeds: evaluation.seeds.count)
+        let markdown = EvalReport.markdown(evaluation.result, seeds: evaluation.seeds.count) + "\n" + cost.markdown
         try write(evaluation, markdown: markdown, kind: kind, folder: folder)
         print(markdown)
-        print(Self.summary(report, evaluation: evaluation, folder: out))
+        print(Self.summary(report, evaluation: evaluation, cost: cost, folder: out))
         if self.report {
             let output = try ReportCommand.make(
                 runs: [out], out: out + "/report", tasks: taskSet, rpcProblem: nil, seeds: evaluation.seeds.count)
@@ -224,9 +316,12 @@ struct Run: AsyncParsableCommand {
     }
 
     /// The final one-line summary: what was sampled, how fast, the headline accuracies, where the results are.
-    static func summary(_ r: SamplingReport, evaluation: RunEvaluation?, folder: String) -> String {
+    static func summary(_ r: SamplingReport, evaluation: RunEvaluation?, cost: RunCostSummary?, folder: String) -> String {
         let total = r.pathsWritten + r.pathsFound
         var text = "\(r.problems) problems × \(total / max(1, r.problems)) paths"
+        if let cost, cost.fewestPaths != cost.mostPaths {
+            text = String(format: "%d problems × %.2f paths (%d–%d)", r.problems, cost.pathsPerProblem, cost.fewestPaths, cost.mostPaths)
+        }
         if r.pathsWritten > 0 {
             text += String(
                 format: " (%d sampled in %@: %.2f paths/s, %.1f tokens/s", r.pathsWritten,
@@ -236,7 +331,19 @@ struct Run: AsyncParsableCommand {
         } else {
             text += " (all already sampled)"
         }
-        guard let evaluation else { return text + "; paths in \(folder)/paths.jsonl" }
+        if let cost {
+            text += String(format: "; %.4g FLOPs", cost.flops)
+            if let share = cost.leaderShare { text += String(format: ", leader share %.3f", share) }
+            if let paused = cost.pausedFraction { text += String(format: ", paused %.4f", paused) }
+        }
+        guard let evaluation else {
+            if let cost, !cost.accuracyAllPaths.isEmpty {
+                text += "; accuracy over all paths " + ["sc", "rpc"].compactMap { m in
+                    cost.accuracyAllPaths[m].map { String(format: "%@ %.1f%%", m.uppercased(), $0) }
+                }.joined(separator: ", ")
+            }
+            return text + "; results in \(folder)/ (cost.json, paths.jsonl, run.json)"
+        }
         let largest = evaluation.ks.last ?? 1
         let accuracies = evaluation.methods.compactMap { method in
             evaluation.accuracy(method, k: largest).map { String(format: "%@ %.1f%%", method.rawValue.uppercased(), $0) }
@@ -244,6 +351,12 @@ struct Run: AsyncParsableCommand {
         if let single = evaluation.accuracy(.sc, k: 1) {
             text += String(format: "; accuracy K=1 %.1f%%", single) + ", K=\(largest) " + accuracies.joined(separator: ", ")
         }
-        return text + "; results in \(folder)/ (eval.md, eval.json, selections.jsonl, paths.jsonl, run.json)"
+        return text + "; results in \(folder)/ (eval.md, eval.json, selections.jsonl, cost.json, paths.jsonl, run.json)"
     }
+}
+extension AdaptiveStopping.Rule: ExpressibleByArgument {}
+
+/// `--decoder`.
+enum DecoderKind: String, ExpressibleByArgument, CaseIterable {
+    case sample, foreal, adadec
 }

@@ -1,6 +1,7 @@
 import Foundation
 import QuorumEngine
 import QuorumHTTP
+import QuorumCore
 import QuorumRun
 
 /// The model behind `quorum run --model`: the embedded engine on a GGUF file (a catalogue name or a path), or
@@ -55,8 +56,19 @@ struct RunModel {
         try? await backend?.shutdown()
     }
 
+    /// A GGUF model loaded into the engine, with what a run records about it.
+    struct Loaded {
+        let model: EngineModel
+        let name: String
+        let identity: String
+        let path: String
+        let sha256: String
+        let parameters: Int
+        let chatTemplate: String?
+    }
+
     /// Loads the GGUF model `spec` (`smollm2-135m` or `FILE.gguf`) with `threads` forward-pass threads.
-    static func engine(_ spec: String, threads: Int?) throws -> RunModel {
+    static func load(_ spec: String, threads: Int?) throws -> Loaded {
         let store = ModelStore()
         let path = try store.resolve(spec)
         let catalogue = ModelCatalog.model(named: spec)
@@ -69,13 +81,42 @@ struct RunModel {
         let file = try GGUFFile(path: path)
         let model = try EngineModel(file: file, threads: threads)
         let name = catalogue?.name ?? model.name
-        let identity = "\(name)@\(sha256.prefix(8))"
-        let parameters = file.tensors.reduce(0) { $0 + $1.elementCount }
+        return Loaded(
+            model: model, name: name, identity: "\(name)@\(sha256.prefix(8))", path: path, sha256: sha256,
+            parameters: file.tensors.reduce(0) { $0 + $1.elementCount },
+            chatTemplate: file["tokenizer.chat_template"]?.stringValue)
+    }
+
+    /// Loads the GGUF model `spec` (`smollm2-135m` or `FILE.gguf`) with `threads` forward-pass threads; with
+    /// `adadec`, its paths are decoded by AdaDec.
+    static func engine(_ spec: String, threads: Int?, adadec: Bool = false) throws -> RunModel {
+        let m = try load(spec, threads: threads)
+        let sampler: any PathSampler =
+            adadec
+            ? AdaDecPathSampler(model: m.model, identity: m.identity, name: m.name, parameterCount: m.parameters)
+            : LanguageModelPathSampler(model: m.model, identity: m.identity, name: m.name, parameterCount: m.parameters)
         return RunModel(
-            sampler: LanguageModelPathSampler(model: model, identity: identity, name: name, parameterCount: parameters),
+            sampler: sampler,
             record: RunManifest.ModelRecord(
-                identity: identity, backend: "engine", file: path, sha256: sha256, parameters: parameters,
+                identity: m.identity, backend: "engine", file: m.path, sha256: m.sha256, parameters: m.parameters,
                 threads: threads ?? ProcessInfo.processInfo.activeProcessorCount),
-            chatTemplate: file["tokenizer.chat_template"]?.stringValue, name: name, backend: nil)
+            chatTemplate: m.chatTemplate, name: m.name, backend: nil)
+    }
+
+    /// FoReaL with a leader and a draft GGUF model (the record describes the leader; the draft is in the
+    /// decoder settings and in every path's model identity).
+    static func foreal(leader: String, draft: String, threads: Int?, kind: TaskKind) throws -> RunModel {
+        let l = try load(leader, threads: threads)
+        let d = try load(draft, threads: threads)
+        let sampler = FoReaLPathSampler(
+            leader: l.model, leaderIdentity: l.identity, leaderName: l.name, leaderParameters: l.parameters,
+            draft: d.model, draftIdentity: d.identity, draftName: d.name, draftParameters: d.parameters,
+            delimiters: kind == .code ? .code : .prose)
+        return RunModel(
+            sampler: sampler,
+            record: RunManifest.ModelRecord(
+                identity: sampler.modelIdentity, backend: "engine", file: l.path, sha256: l.sha256,
+                parameters: l.parameters, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount),
+            chatTemplate: l.chatTemplate, name: l.name, backend: nil)
     }
 }

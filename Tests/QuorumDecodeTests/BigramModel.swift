@@ -60,6 +60,12 @@ actor BigramModel: LanguageModel {
 
     func free(_ sequence: SequenceID) { sequences[sequence.rawValue] = nil }
 
+    func truncate(_ sequence: SequenceID, to length: Int) throws {
+        guard let tokens = sequences[sequence.rawValue] else { throw DecodeError.unknownSequence(sequence) }
+        guard (0...tokens.count).contains(length) else { throw DecodeError.invalidRequest("truncate past the end") }
+        sequences[sequence.rawValue] = Array(tokens.prefix(length))
+    }
+
     var liveSequences: Int { sequences.count }
 
     func tokens(of sequence: SequenceID) throws -> [Int] {

@@ -50,6 +50,12 @@ actor ByteModel: LanguageModel {
 
     func free(_ sequence: SequenceID) { sequences[sequence.rawValue] = nil }
 
+    func truncate(_ sequence: SequenceID, to length: Int) throws {
+        guard let tokens = sequences[sequence.rawValue] else { throw DecodeError.unknownSequence(sequence) }
+        guard (0...tokens.count).contains(length) else { throw DecodeError.invalidRequest("truncate past the end") }
+        sequences[sequence.rawValue] = Array(tokens.prefix(length))
+    }
+
     func tokens(of sequence: SequenceID) throws -> [Int] {
         guard let tokens = sequences[sequence.rawValue] else { throw DecodeError.unknownSequence(sequence) }
         return tokens

@@ -93,13 +93,24 @@ import Testing
         #expect(throws: RunError.self) { try log.add(problem: "b", lines: [1: Self.line("b", 1)]) }
     }
 
-    @Test func pathLinesKeepTheDocumentedKeyOrderAndNumberForms() {
+    @Test func pathLinesKeepTheDocumentedKeyOrderAndNumberForms() throws {
         let path = ReasoningPath(
             problem: "p/1", path: 2, text: "a \"q\"\n", answer: "7", meanLogprob: -0.25, sumLogprob: -0.5,
             tokens: [5, 6], logprobs: [-0.5, -.infinity], model: "m@1", decoder: "sample",
             params: ["seed": 17, "temperature": 0.7, "top_p": 1], finish: .stop,
             cost: Cost(promptTokens: 3, generatedTokens: 2, flops: 1e3, seconds: 0.125,
-                       perModel: ["m": Cost.ModelUsage(generated: 2, prefilled: 3)]))
-        #expect(PathLine.encode(path, gold: "7") == #"{"problem":"p/1","path":2,"model":"m@1","decoder":"sample","params":{"temperature":0.7,"top_p":1,"seed":17},"text":"a \"q\"\n","answer":"7","gold":"7","finish":"stop","tokens":[5,6],"logprobs":[-0.5,-Infinity],"mean_logprob":-0.25,"sum_logprob":-0.5,"cost":{"prompt_tokens":3,"generated_tokens":2,"flops":1000,"per_model":{"m":{"generated":2,"prefilled":3}},"seconds":0.125}}"#)
+                       perModel: ["m": Cost.ModelUsage(generated: 2, prefilled: 3, flops: 1e3)]))
+        #expect(PathLine.encode(path, gold: "7") == #"{"problem":"p/1","path":2,"model":"m@1","decoder":"sample","params":{"temperature":0.7,"top_p":1,"seed":17},"text":"a \"q\"\n","answer":"7","gold":"7","finish":"stop","tokens":[5,6],"logprobs":[-0.5,-Infinity],"mean_logprob":-0.25,"sum_logprob":-0.5,"cost":{"prompt_tokens":3,"generated_tokens":2,"flops":1000,"per_model":{"m":{"generated":2,"prefilled":3,"flops":1000}},"seconds":0.125}}"#)
+        var foreal = path
+        foreal.cost?.leaderShare = 0.25
+        foreal.cost?.switches = 3
+        foreal.cost?.pausedFraction = 0.5
+        foreal.cost?.extraForwardPasses = 7
+        #expect(PathLine.encode(foreal, gold: nil).hasSuffix(
+            #""seconds":0.125,"leader_share":0.25,"switches":3,"paused_fraction":0.5,"extra_forward_passes":7}}"#))
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true
+        let decoded = try decoder.decode(ReasoningPath.self, from: Data(PathLine.encode(foreal, gold: nil).utf8))
+        #expect(decoded.cost == foreal.cost)
     }
 }

@@ -144,6 +144,16 @@ public actor EngineModel: LanguageModel {
         sequences[sequence.rawValue] = nil
     }
 
+    /// Keeps the first `length` tokens of `sequence` and their cache positions.
+    public func truncate(_ sequence: SequenceID, to length: Int) throws(DecodeError) {
+        let state = try self.state(sequence)
+        guard (0...state.tokens.count).contains(length) else {
+            throw .invalidRequest("cannot truncate \(sequence) of \(state.tokens.count) tokens to \(length)")
+        }
+        sequences[sequence.rawValue]?.tokens.removeLast(state.tokens.count - length)
+        state.cache.count = length
+    }
+
     /// The tokens `sequence` holds.
     public func tokens(of sequence: SequenceID) throws(DecodeError) -> [Int] {
         try state(sequence).tokens

@@ -4,7 +4,8 @@ import QuorumCore
 ///
 ///     {"problem", "path", "model", "decoder", "params", "text", "answer", "gold", "finish", "tokens",
 ///      "logprobs", "mean_logprob", "sum_logprob", "cost": {"prompt_tokens", "generated_tokens", "flops",
-///      "per_model": {NAME: {"generated", "prefilled"}}, "seconds"}}
+///      "per_model": {NAME: {"generated", "prefilled", "flops"}}, "seconds",
+///      ["leader_share", "switches", "paused_fraction", "extra_forward_passes"]}}
 ///
 /// `gold` is the problem's gold answer (absent when the task set gives none), so that a paths file can be
 /// evaluated on its own. Numbers are written in their shortest exact form (whole numbers without a
@@ -37,11 +38,17 @@ public enum PathLine {
     static func encode(_ cost: Cost) -> String {
         let models = cost.perModel.keys.sorted().map { name in
             let usage = cost.perModel[name]!
-            return "\(string(name)):{\"generated\":\(usage.generated),\"prefilled\":\(usage.prefilled)}"
+            return "\(string(name)):{\"generated\":\(usage.generated),\"prefilled\":\(usage.prefilled),"
+                + "\"flops\":\(number(usage.flops))" + (usage.prompt.map { ",\"prompt\":\($0)" } ?? "") + "}"
         }
+        var extra = ""
+        if let share = cost.leaderShare { extra += ",\"leader_share\":\(number(share))" }
+        if let switches = cost.switches { extra += ",\"switches\":\(switches)" }
+        if let paused = cost.pausedFraction { extra += ",\"paused_fraction\":\(number(paused))" }
+        if let passes = cost.extraForwardPasses { extra += ",\"extra_forward_passes\":\(passes)" }
         return "{\"prompt_tokens\":\(cost.promptTokens),\"generated_tokens\":\(cost.generatedTokens),"
             + "\"flops\":\(number(cost.flops)),\"per_model\":{\(models.joined(separator: ","))},"
-            + "\"seconds\":\(number(cost.seconds))}"
+            + "\"seconds\":\(number(cost.seconds))\(extra)}"
     }
 
     /// `values` as a JSON object: keys of `order` first, in that order, then the rest sorted.

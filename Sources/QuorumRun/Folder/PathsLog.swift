@@ -85,6 +85,19 @@ public final class PathsLog {
     }
 
     /// Number of path lines in the file.
+    /// The records of `problem`'s written paths, by path index (lines that no longer decode are left out;
+    /// every line was decoded when read or written).
+    public func records(of problem: String) -> [Int: ReasoningPath] {
+        guard let g = groupIndex[problem] else { return [:] }
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true
+        var out: [Int: ReasoningPath] = [:]
+        for (index, line) in groups[g].lines {
+            if let record = try? decoder.decode(ReasoningPath.self, from: Data(line.utf8)) { out[index] = record }
+        }
+        return out
+    }
+
     public var count: Int { groups.reduce(0) { $0 + $1.lines.count } }
 
     /// Writes `lines` (path index → line without newline) of `problem`, flushed to disk before returning.

@@ -20,9 +20,11 @@ public struct RunFolder: Sendable, Hashable {
     public var evalJSONFile: String { path + "/eval.json" }
     /// `eval.md`.
     public var evalMarkdownFile: String { path + "/eval.md" }
+    /// `cost.json`: what the run's paths cost (``RunCostSummary``).
+    public var costFile: String { path + "/cost.json" }
 
     /// Every file a run writes; `--force` removes these and nothing else.
-    public var runFiles: [String] { [runFile, pathsFile, selectionsFile, evalJSONFile, evalMarkdownFile] }
+    public var runFiles: [String] { [runFile, pathsFile, selectionsFile, evalJSONFile, evalMarkdownFile, costFile] }
 
     /// What ``prepare(_:force:)`` found.
     public enum Preparation: Sendable, Hashable {

@@ -53,12 +53,22 @@ public struct SampledPath: Sendable, Hashable {
     public var generatedTokens: Int
     /// Wall-clock seconds attributed to the path.
     public var seconds: Double
+    /// Per model (by short name): tokens generated and prefilled, when the decoder used more than the
+    /// sampler's one model or counted them itself; `nil`: the sampler's model generated `generatedTokens` and
+    /// prefilled `promptTokens`. FLOPs are filled in from ``PathSampler/parameterCounts``.
+    public var usage: [String: Cost.ModelUsage]?
+    /// Decoder-specific cost figures (leader share, switches, paused fraction, extra forward passes), copied
+    /// into the path's `cost`.
+    public var decoderCost: Cost?
 
     /// A path; see the properties.
     public init(
         path: Int, seed: UInt32, text: String, finish: FinishReason, tokens: [Int]?, logprobs: [Double],
-        promptTokens: Int, generatedTokens: Int, seconds: Double
+        promptTokens: Int, generatedTokens: Int, seconds: Double, usage: [String: Cost.ModelUsage]? = nil,
+        decoderCost: Cost? = nil
     ) {
+        self.usage = usage
+        self.decoderCost = decoderCost
         self.path = path
         self.seed = seed
         self.text = text
@@ -86,7 +96,16 @@ public protocol PathSampler: Sendable {
     var parameterCount: Int? { get }
     /// How many problems to sample at once (1 for the embedded engine, more for a fleet of servers).
     var concurrentProblems: Int { get }
+    /// Parameters of every model the sampler uses, by short name (FLOPs per model); default: ``modelName``'s
+    /// ``parameterCount``.
+    var parameterCounts: [String: Int] { get }
 
     /// The paths `job.wanted` of `job.prompt`, in that order.
     func sample(_ job: SamplingJob) async throws -> [SampledPath]
+}
+
+extension PathSampler {
+    public var parameterCounts: [String: Int] {
+        parameterCount.map { [modelName: $0] } ?? [:]
+    }
 }

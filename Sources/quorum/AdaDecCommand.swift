@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import QuorumDecode
+import QuorumEngine
+import QuorumRun
+import QuorumTasks
+
+/// `quorum adadec`: AdaDec's threshold calibration.
+struct AdaDecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "adadec", abstract: "AdaDec (entropy-triggered rerank): learn and show its threshold τ.",
+        subcommands: [Calibrate.self])
+
+    struct Calibrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Learn τ for a model and prompt template from teacher-forced gold solutions.",
+            discussion: """
+                Renders each problem's prompt with the template (as quorum run does) and teacher-forces its gold \
+                solution (GSM8K worked solutions, code tasks' canonical solutions); at every position records the \
+                full-vocabulary entropy and whether the greedy token differs from the gold one; fits a class-balanced \
+                one-feature logistic regression, picks the probability cut-off with the best accuracy on a held-out \
+                20 % and converts it to an entropy τ. Stores it under $QUORUM_HOME/adadec/ keyed by the model's \
+                SHA-256 and the template's text, where `quorum run --decoder adadec` finds it.
+                """)
+
+        @Argument(help: "A task file whose problems carry gold solutions.")
+        var taskSet: String
+
+        @Option(help: "A catalogue model name or a .gguf file.")
+        var model: String = "qwen2.5-coder-0.5b"
+
+        @Option(help: "fewshot-math, fewshot-choice, chat, or a template file (default as quorum run).")
+        var template: String?
+
+        @Option(help: ArgumentHelp("Few-shot exemplars file.", valueName: "file"))
+        var fewshot: String?
+
+        @Option(help: "Skip the first K problems (keep calibration problems apart from evaluated ones).")
+        var offset = 0
+
+        @Option(help: "Use at most N problems.")
+        var limit = 40
+
+        @Option(help: "Seed of the class balancing and the held-out split.")
+        var seed: UInt64 = 0
+
+        @Option(help: "Forward-pass threads.")
+        var threads: Int?
+
+        func run() async throws {
+            let set = try TaskLoader.load(file: taskSet)
+            let problems = Array(set.problems.dropFirst(offset).prefix(limit))
+            let kind = try RunPlan.kind(of: problems, source: taskSet)
+            let m = try RunModel.load(model, threads: threads)
+            let resolved = try ResolvedTemplate(
+                name: template, fewShotFile: fewshot, kind: kind, chatTemplate: m.chatTemplate, model: m.name)
+            let (positions, used, skipped) = try await AdaDecTeacherForcing.positions(
+                model: m.model, problems: problems, template: resolved.template)
+            guard used > 0 else { throw CommandError("\(taskSet): none of the \(problems.count) problems carries a gold solution") }
+            let calibration = try AdaDecCalibration.fit(positions, seed: seed)
+            let key = AdaDecStore.Key(modelSHA256: m.sha256, template: resolved.template)
+            let store = AdaDecStore()
+            try store.save(
+                AdaDecStore.Entry(
+                    model: m.identity, template: resolved.template.name, taskSet: taskSet, offset: offset,
+                    problems: used, skipped: skipped, calibration: calibration), key)
+            print(String(
+                format: "τ = %.4f nats for %@ with template %@ (%d problems, %d positions, greedy wrong %.1f %%; "
+                    + "logistic w %.3f, b %.3f; cut-off %.3f, held-out accuracy %.3f on %d balanced positions); stored in %@",
+                calibration.threshold, m.identity, resolved.template.name, used, calibration.positions,
+                100 * calibration.wrongFraction, calibration.weight, calibration.bias, calibration.cutoff,
+                calibration.heldOutAccuracy, calibration.heldOutPositions, store.file(key)))
+        }
+    }
+}
+
+/// Stored AdaDec calibrations: `$QUORUM_HOME/adadec/SHA256-TEMPLATEHASH.json`.
+struct AdaDecStore {
+    struct Key {
+        let modelSHA256: String
+        let templateHash: String
+        init(modelSHA256: String, template: PromptTemplate) {
+            self.modelSHA256 = modelSHA256
+            var h = SHA256()
+            h.update(Array((template.text + "\u{0}" + template.stop.joined(separator: "\u{0}")).utf8))
+            templateHash = String(h.hexDigest().prefix(16))
+        }
+    }
+
+    struct Entry: Codable {
+        var model: String
+        var template: String
+        var taskSet: String
+        var offset: Int
+        var problems: Int
+        var skipped: Int
+        var calibration: AdaDecCalibration
+    }
+
+    let directory = ModelStore().home + "/adadec"
+
+    func file(_ key: Key) -> String { "\(directory)/\(key.modelSHA256)-\(key.templateHash).json" }
+
+    func save(_ entry: Entry, _ key: Key) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try RunFolder.writeAtomically(try encoder.encode(entry) + Data("\n".utf8), to: file(key))
+    }
+
+    func load(_ key: Key) throws -> Entry {
+        let path = file(key)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandError(
+                "no AdaDec calibration for this model and template (\(path)); run `quorum adadec calibrate` or give --threshold")
+        }
+        do {
+            return try JSONDecoder().decode(Entry.self, from: data)
+        } catch {
+            throw CommandError("\(path): not an AdaDec calibration (\(error))")
+        }
+    }
+}
