@@ -63,10 +63,13 @@ let package = Package(
             dependencies: ["QuorumCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict),
         // Runs: prompt templates, path sampling through a LanguageModel or a server, the resumable run folder
-        // (run.json, paths.jsonl), selection and evaluation of a run. The executable hands the engine in.
+        // (run.json, paths.jsonl), sandboxed execution of code paths, selection and evaluation of a run. The
+        // executable hands the engine in.
         .target(
             name: "QuorumRun",
-            dependencies: ["QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumDecode", "QuorumHTTP"],
+            dependencies: [
+                "QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumCode", "QuorumDecode", "QuorumHTTP",
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "quorum",
@@ -106,7 +109,8 @@ let package = Package(
             name: "QuorumEngineTests", dependencies: ["QuorumEngine", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
         .testTarget(
-            name: "QuorumRunTests", dependencies: ["QuorumRun", "QuorumTasks", "QuorumDecode"], swiftSettings: strict),
+            name: "QuorumRunTests", dependencies: ["QuorumRun", "QuorumTasks", "QuorumDecode", "QuorumCode"],
+            swiftSettings: strict),
         // Runs the built `quorum` executable end to end.
         .testTarget(name: "QuorumCLITests", dependencies: ["quorum", "QuorumTestSupport"], swiftSettings: strict),
         .testTarget(name: "QuorumHTTPTests", dependencies: ["QuorumHTTP", "QuorumTestSupport"], swiftSettings: strict),

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumCode
 import QuorumCore
 import QuorumTasks
 
@@ -38,10 +39,16 @@ public enum RunSampling {
     /// a time (``PathSampler/concurrentProblems`` problems in flight), calling `progress` after each problem.
     /// When a problem fails, no further problem is started, the problems in flight are still written when
     /// they succeed, and then the first failure is thrown (``RunError/sampling(problem:reason:)``).
+    ///
+    /// Code problems need `grader`: each path's program runs against the problem's tests as soon as the
+    /// problem's paths are sampled, and its line carries the result (`execution`).
     public static func run(
-        _ plan: RunPlan, sampler: any PathSampler, log: PathsLog,
+        _ plan: RunPlan, sampler: any PathSampler, log: PathsLog, grader: CodeGrader? = nil,
         progress: @escaping @Sendable (SamplingProgress) -> Void = { _ in }
     ) async throws(RunError) -> SamplingReport {
+        if !plan.codeTasks.isEmpty, grader == nil {
+            throw .invalidSettings("code problems are run against their tests as they are sampled: give a grader")
+        }
         var jobs: [(problem: Problem, job: SamplingJob)] = []
         var done = 0
         var toWrite = 0
@@ -53,7 +60,7 @@ public enum RunSampling {
                 continue
             }
             toWrite += wanted.count
-            let job = SamplingJob(
+            var job = SamplingJob(
                 problem: problem.id, prompt: plan.template.render(problem), sharedPrefix: plan.template.sharedPrefix,
                 stop: plan.template.stop,
                 decoder: plan.decoder, seeds: plan.seeds.seeds(problem: index, count: plan.samples), wanted: wanted)
@@ -73,16 +80,23 @@ public enum RunSampling {
         let inFlight = max(1, sampler.concurrentProblems)
         // After a failure no new problem is started, but the problems already in flight are still written
         // when they succeed: nothing sampled is thrown away. The first failure is then thrown.
-        let failure = await withTaskGroup(of: (Int, Result<[SampledPath], RunError>).self) { group -> RunError? in
+        let failure = await withTaskGroup(of: (Int, Result<[GradedPath], RunError>).self) { group -> RunError? in
             var next = 0
             var failure: RunError?
+            func start(_ i: Int) {
+                let problem = jobs[i].problem
+                let extractor = plan.extractor(for: problem)
+                group.addTask(operation: task(i, jobs[i].job, sampler, grader: plan.codeTasks[problem.id].map { task in
+                    (grader!, task, extractor)
+                }))
+            }
             while next < jobs.count, next < inFlight {
-                group.addTask(operation: task(next, jobs[next].job, sampler))
+                start(next)
                 next += 1
             }
             while let (i, result) = await group.next() {
                 let (problem, job) = jobs[i]
-                let paths: [SampledPath]
+                let paths: [GradedPath]
                 switch result {
                 case .success(let value): paths = value
                 case .failure(let error):
@@ -91,10 +105,11 @@ public enum RunSampling {
                 }
                 var lines: [Int: String] = [:]
                 var tokens = 0
-                for sampled in paths where job.wanted.contains(sampled.path) {
-                    let path = makePath(sampled, problem: problem, plan: plan, sampler: sampler)
-                    lines[sampled.path] = PathLine.encode(path, gold: problem.gold)
-                    tokens += sampled.generatedTokens
+                for graded in paths where job.wanted.contains(graded.sampled.path) {
+                    var path = makePath(graded.sampled, problem: problem, plan: plan, sampler: sampler)
+                    path.execution = graded.execution
+                    lines[graded.sampled.path] = PathLine.encode(path, gold: plan.gold(of: problem))
+                    tokens += graded.sampled.generatedTokens
                 }
                 guard lines.count == job.wanted.count else {
                     failure = failure ?? RunError.sampling(
@@ -114,7 +129,7 @@ public enum RunSampling {
                 state.elapsed = elapsed()
                 progress(state)
                 if failure == nil, next < jobs.count {
-                    group.addTask(operation: task(next, jobs[next].job, sampler))
+                    start(next)
                     next += 1
                 }
             }
@@ -126,15 +141,31 @@ public enum RunSampling {
             generatedTokens: state.generatedTokens, seconds: elapsed())
     }
 
-    /// The child task that samples job `i`.
+    /// A sampled path with its program's result against the tests (code problems only).
+    struct GradedPath: Sendable {
+        var sampled: SampledPath
+        var execution: ExecutionRecord?
+    }
+
+    /// The child task that samples job `i`, then (code) runs the paths' programs against the tests.
     private static func task(
-        _ i: Int, _ job: SamplingJob, _ sampler: any PathSampler
-    ) -> @Sendable () async -> (Int, Result<[SampledPath], RunError>) {
+        _ i: Int, _ job: SamplingJob, _ sampler: any PathSampler,
+        grader: (grader: CodeGrader, task: CodeTask, extractor: any AnswerExtractor)?
+    ) -> @Sendable () async -> (Int, Result<[GradedPath], RunError>) {
         {
+            let paths: [SampledPath]
             do {
-                return (i, .success(try await sampler.sample(job)))
+                paths = try await sampler.sample(job)
             } catch {
                 return (i, .failure(.sampling(problem: job.problem, reason: "\(error)")))
+            }
+            guard let grader else { return (i, .success(paths.map { GradedPath(sampled: $0, execution: nil) })) }
+            let answers = paths.map { grader.extractor.extract(from: $0.text).normalized }
+            do throws(RunError) {
+                let records = try await grader.grader.grade(grader.task, answers: answers)
+                return (i, .success(zip(paths, records).map { GradedPath(sampled: $0, execution: $1) }))
+            } catch {
+                return (i, .failure(error))
             }
         }
     }
@@ -144,7 +175,7 @@ public enum RunSampling {
     public static func makePath(
         _ sampled: SampledPath, problem: Problem, plan: RunPlan, sampler: any PathSampler
     ) -> ReasoningPath {
-        let answer = makeExtractor(kind: problem.kind, choices: problem.choices).extract(from: sampled.text).normalized
+        let answer = plan.extractor(for: problem).extract(from: sampled.text).normalized
         let sum = sampled.logprobs.reduce(0, +)
         // An empty completion has no tokens to average: it gets probability 0 (mean −∞).
         let mean = sampled.logprobs.isEmpty ? -Double.infinity : sum / Double(sampled.logprobs.count)
