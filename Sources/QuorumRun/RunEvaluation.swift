@@ -91,6 +91,9 @@ public struct RunEvaluation: Sendable {
             throw .evaluation(error.description)
         }
         let order = Dictionary(problems.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        // Problems of the file beyond this sitting's --limit are kept in the file and not evaluated.
+        pool.problems = pool.problems.filter { order[$0.problem] != nil }
+        pool.skipped = pool.skipped.filter { order[$0.problem] != nil }
         pool.problems.sort { (order[$0.problem] ?? .max) < (order[$1.problem] ?? .max) }
         guard !pool.problems.isEmpty else {
             throw .evaluation(

@@ -60,7 +60,7 @@ public enum RunSampling {
                 continue
             }
             toWrite += wanted.count
-            var job = SamplingJob(
+            let job = SamplingJob(
                 problem: problem.id, prompt: plan.template.render(problem), sharedPrefix: plan.template.sharedPrefix,
                 stop: plan.template.stop,
                 decoder: plan.decoder, seeds: plan.seeds.seeds(problem: index, count: plan.samples), wanted: wanted)

@@ -233,7 +233,8 @@ struct Run: AsyncParsableCommand {
         case .resumed: note("resuming the run in \(out)")
         case .replaced: note("--force: removed the earlier run's files in \(out)")
         }
-        let log = try PathsLog(path: folder.pathsFile, problems: Set(plan.problems.map(\.id)), samples: samples)
+        // Every problem of the task set may be in the file: --limit may change between sittings.
+        let log = try PathsLog(path: folder.pathsFile, problems: Set(set.problems.map(\.id)), samples: samples)
         for message in log.notes { note("note: \(message)") }
 
         let executionPool = ExecutionPool(width: jobs ?? ProcessInfo.processInfo.activeProcessorCount)

@@ -12,10 +12,17 @@ import Testing
             .standardizedFileURL.path
     }
 
+    static func object(_ file: String) throws -> [String: Any] {
+        let data = try #require(FileManager.default.contents(atPath: file))
+        let value = try JSONSerialization.jsonObject(with: data)
+        return try #require(value as? [String: Any])
+    }
+
     static func lines(_ file: String) throws -> [[String: Any]] {
         let text = String(decoding: try #require(FileManager.default.contents(atPath: file)), as: UTF8.self)
-        return try text.split(separator: "\n").map {
-            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        return try text.split(separator: "\n").map { line in
+            let value = try JSONSerialization.jsonObject(with: Data(line.utf8))
+            return try #require(value as? [String: Any])
         }
     }
 
@@ -43,17 +50,13 @@ import Testing
             #expect(!answer.contains("\ndef ") && !answer.contains("```"))
             #expect((path["gold"] as? String)?.isEmpty == false)
         }
-        let manifest = try #require(
-            try JSONSerialization.jsonObject(with: try #require(FileManager.default.contents(atPath: out + "/run.json")))
-                as? [String: Any])
+        let manifest = try Self.object(out + "/run.json")
         #expect(manifest["equivalence"] as? String == "execution")
         #expect((manifest["template"] as? [String: Any])?["name"] as? String == "code-chat-continue")
         #expect((manifest["template"] as? [String: Any])?["code_answer"] as? String == "completion")
         #expect((manifest["execution"] as? [String: Any])?["timeout_seconds"] as? Double == 10)
 
-        let eval = try #require(
-            try JSONSerialization.jsonObject(with: try #require(FileManager.default.contents(atPath: out + "/eval.json")))
-                as? [String: Any])
+        let eval = try Self.object(out + "/eval.json")
         let code = try #require(eval["code"] as? [String: Any])
         let passed = paths.filter { ($0["execution"] as? [String: Any])?["status"] as? String == "pass" }.count
         #expect((code["pass_at_k"] as? [String: Double])?["1"] == Double(passed) / 2)
@@ -63,12 +66,21 @@ import Testing
         #expect(markdown.contains("| single sample (pass@1) | PPL | SC | PC | RPC | pass@1 |"))
         #expect(r.stdout.contains("pass@1"))
 
-        // The same command again samples nothing and evaluates the same.
+        // A larger --limit extends the run by the missing problems only; the paths already there stay as they are.
+        var extended = arguments
+        extended[extended.firstIndex(of: "--limit")! + 1] = "3"
+        let more = try CLI.run(extended)
+        #expect(more.status == 0, "\(more.stderr)")
+        #expect(more.stderr.contains("resuming the run"))
+        #expect(more.stdout.contains("3 problems × 1 paths (1 sampled"))
+        let after = try Self.lines(out + "/paths.jsonl")
+        #expect(after.map { $0["problem"] as? String } == ["humaneval/0", "humaneval/1", "humaneval/2"])
+        #expect(after.prefix(2).map { $0["text"] as? String } == paths.map { $0["text"] as? String })
+        // The first command again samples nothing and evaluates its two problems.
         let again = try CLI.run(arguments)
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stderr.contains("resuming the run"))
-        #expect(again.stdout.contains("all already sampled"))
-        #expect(try Self.lines(out + "/paths.jsonl").count == 2)
+        #expect(again.stdout.contains("2 problems × 1 paths (all already sampled)"))
+        #expect(try Self.object(out + "/eval.json")["problems"] as? Int == 2)
     }
 
     @Test func sampledMBPPSelectsAmongPrograms() throws {

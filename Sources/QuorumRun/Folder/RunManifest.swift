@@ -84,7 +84,9 @@ public struct RunManifest: Sendable, Hashable, Codable {
         public var kind: String
         /// Problems in the file.
         public var problems: Int
-        /// `--limit`: only the first `limit` problems are sampled; `nil` for all.
+        /// `--limit`: only the first `limit` problems are sampled; `nil` for all. Volatile: a later sitting
+        /// may extend (or narrow) a run, since a path's seed depends only on its problem's index in the file;
+        /// this records the first sitting's limit.
         public var limit: Int?
 
         /// A record; see the properties.
@@ -176,7 +178,7 @@ public struct RunManifest: Sendable, Hashable, Codable {
     /// Fields that may differ between sittings of one run, as dotted key paths of the JSON form.
     public static let volatileKeys: Set<String> = [
         "tool", "created", "task_set.path", "model.file", "model.endpoints", "model.threads", "template.file",
-        "template.fewshot_source", "execution.python", "execution.python_version",
+        "template.fewshot_source", "execution.python", "execution.python_version", "task_set.limit",
     ]
 
     /// The manifest as `run.json` holds it (pretty-printed, sorted keys, snake_case).
