@@ -64,10 +64,13 @@ let package = Package(
             dependencies: ["QuorumCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict),
         // Runs: prompt templates, path sampling through a LanguageModel or a server, the resumable run folder
-        // (run.json, paths.jsonl), selection and evaluation of a run. The executable hands the engine in.
+        // (run.json, paths.jsonl), sandboxed execution of code paths, selection and evaluation of a run. The
+        // executable hands the engine in.
         .target(
             name: "QuorumRun",
-            dependencies: ["QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumDecode", "QuorumHTTP"],
+            dependencies: [
+                "QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumCode", "QuorumDecode", "QuorumHTTP",
+            ],
             swiftSettings: strict),
         // Reports of runs: tables, SVG plots from a small plotting module of its own, per-problem drill-down, as
         // self-contained HTML, Markdown and JSON. Reads run folders itself (run.json, paths.jsonl): below QuorumRun.
@@ -113,7 +116,8 @@ let package = Package(
             name: "QuorumEngineTests", dependencies: ["QuorumEngine", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
         .testTarget(
-            name: "QuorumRunTests", dependencies: ["QuorumRun", "QuorumTasks", "QuorumDecode"], swiftSettings: strict),
+            name: "QuorumRunTests", dependencies: ["QuorumRun", "QuorumTasks", "QuorumDecode", "QuorumCode"],
+            swiftSettings: strict),
         // Runs the built `quorum` executable end to end.
         .testTarget(name: "QuorumCLITests", dependencies: ["quorum", "QuorumTestSupport"], swiftSettings: strict),
         .testTarget(

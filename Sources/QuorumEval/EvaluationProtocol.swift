@@ -28,12 +28,23 @@ public struct EvaluationProtocol: Sendable, Hashable {
         _ pool: PathPool, methods: [any Aggregator], equivalence: any AnswerEquivalence
     ) throws(EvalError) -> EvaluationResult {
         guard !pool.problems.isEmpty else { throw .noProblems(source: pool.source) }
-        let m = pool.size
-        for k in ks where k < 1 || k > m { throw .invalidK(k: k, poolSize: m) }
         // Equality is decided once per problem over the whole pool, as the reference's cache does.
         let tables = pool.problems.map {
             AnswerTable(answers: $0.paths.map(\.answer), gold: $0.gold, equivalence: equivalence)
         }
+        return try run(pool, methods: methods, tables: tables)
+    }
+
+    /// Evaluates each method on `pool` with answer equality and correctness already decided per problem:
+    /// `tables[i]` is the table of problem i's whole pool (e.g. code, where each problem has its own
+    /// execution-based equality and correctness is passing the tests).
+    public func run(
+        _ pool: PathPool, methods: [any Aggregator], tables: [AnswerTable]
+    ) throws(EvalError) -> EvaluationResult {
+        guard !pool.problems.isEmpty else { throw .noProblems(source: pool.source) }
+        precondition(tables.count == pool.problems.count, "one answer table per problem")
+        let m = pool.size
+        for k in ks where k < 1 || k > m { throw .invalidK(k: k, poolSize: m) }
         let permutations = seeds.map { CPythonRandom.permutation(count: m, seed: $0) }
         // One cell per (method, K, seed), in that nesting order.
         let cellCount = methods.count * ks.count * seeds.count

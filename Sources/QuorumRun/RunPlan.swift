@@ -1,3 +1,4 @@
+import QuorumCode
 import QuorumCore
 
 /// What a run samples: its problems, how many paths each, with which seeds, decoder and template.
@@ -14,6 +15,9 @@ public struct RunPlan: Sendable, Hashable {
     public var decoder: DecoderSettings
     /// The prompt template.
     public var template: PromptTemplate
+    /// The code problems read for execution (tests, entry point, reference solution), by problem id; empty
+    /// unless the problems are code problems.
+    public var codeTasks: [String: CodeTask]
 
     /// The plan for the first `limit` problems of `taskSet` (all when `nil`).
     public init(
@@ -29,6 +33,34 @@ public struct RunPlan: Sendable, Hashable {
         seeds = PathSeeds(runSeed: seed)
         self.decoder = decoder
         self.template = template
+        var codeTasks: [String: CodeTask] = [:]
+        for problem in problems where problem.kind == .code {
+            do {
+                codeTasks[problem.id] = try CodeTask(problem: problem)
+            } catch {
+                throw .invalidSettings("\(error.description); a code run needs every problem's tests")
+            }
+        }
+        self.codeTasks = codeTasks
+    }
+
+    /// The extractor of `problem`'s answers: the kind's (``makeExtractor(kind:choices:)``), except for code,
+    /// where the template decides (``PromptTemplate/codeAnswer``) and the entry point picks the fenced block.
+    public func extractor(for problem: Problem) -> any AnswerExtractor {
+        guard problem.kind == .code else { return makeExtractor(kind: problem.kind, choices: problem.choices) }
+        let entryPoint = codeTasks[problem.id]?.entryPoint
+        switch template.codeAnswer {
+        case .completion: return CodeAnswerExtractor(style: .completion(stops: template.stop), entryPoint: entryPoint)
+        case .chat: return CodeAnswerExtractor(style: .chat, entryPoint: entryPoint)
+        }
+    }
+
+    /// The gold written on `problem`'s lines: the task set's answer, or for code the reference solution
+    /// (HumanEval's canonical body, MBPP's reference program; empty when the task has none). A code path is
+    /// correct when its program passes the tests, not when it equals this.
+    public func gold(of problem: Problem) -> String? {
+        guard problem.kind == .code else { return problem.gold }
+        return problem.gold ?? codeTasks[problem.id]?.canonicalAnswer ?? ""
     }
 
     /// The one kind shared by all of `problems`; throws when the set is empty or mixes kinds.

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumCode
 import QuorumCore
 import QuorumTasks
 
@@ -40,11 +41,20 @@ public enum RunSampling {
     /// (``PathSampler/concurrentProblems`` problems in flight).
     /// When a problem fails, no further problem is started, the problems in flight are still written when
     /// they succeed, and then the first failure is thrown (``RunError/sampling(problem:reason:)``).
+    ///
+    /// Code problems need `grader`: each path's program runs against the problem's tests as soon as the
+    /// problem's paths are sampled, and its line carries the result (`execution`).
     public static func run(
-        _ plan: RunPlan, sampler: any PathSampler, log: PathsLog,
+        _ plan: RunPlan, sampler: any PathSampler, log: PathsLog, grader: CodeGrader? = nil,
         progress: @escaping @Sendable (SamplingProgress) -> Void = { _ in }
     ) async throws(RunError) -> SamplingReport {
+        if !plan.codeTasks.isEmpty, grader == nil {
+            throw .invalidSettings("code problems are run against their tests as they are sampled: give a grader")
+        }
         if let adaptive = plan.decoder.adaptive {
+            if !plan.codeTasks.isEmpty {
+                throw .invalidSettings("--adaptive is not available for code task sets yet (its stopping rule compares answers, not program behaviour)")
+            }
             return try await runAdaptive(plan, adaptive: adaptive, sampler: sampler, log: log, progress: progress)
         }
         var jobs: [(problem: Problem, job: SamplingJob)] = []
@@ -83,7 +93,9 @@ public enum RunSampling {
                 try await batching.sample(jobs.map(\.job)) { i, paths in
                     let (problem, job) = jobs[i]
                     do throws(RunError) {
-                        let (lines, tokens) = try encode(paths, of: problem, job: job, plan: plan, sampler: sampler)
+                        // Code: the programs run while the engine waits (the batch resumes after grading).
+                        let graded = try await grade(paths, of: problem, plan: plan, grader: grader)
+                        let (lines, tokens) = try encode(graded, of: problem, job: job, plan: plan, sampler: sampler)
                         try log.add(problem: problem.id, lines: lines)
                         state.pathsWritten += lines.count
                         state.generatedTokens += tokens
@@ -110,16 +122,19 @@ public enum RunSampling {
         let inFlight = max(1, sampler.concurrentProblems)
         // After a failure no new problem is started, but the problems already in flight are still written
         // when they succeed: nothing sampled is thrown away. The first failure is then thrown.
-        let failure = await withTaskGroup(of: (Int, Result<[SampledPath], RunError>).self) { group -> RunError? in
+        let failure = await withTaskGroup(of: (Int, Result<[GradedPath], RunError>).self) { group -> RunError? in
             var next = 0
             var failure: RunError?
+            func start(_ i: Int) {
+                group.addTask(operation: task(i, jobs[i].job, jobs[i].problem, sampler, plan: plan, grader: grader))
+            }
             while next < jobs.count, next < inFlight {
-                group.addTask(operation: task(next, jobs[next].job, sampler))
+                start(next)
                 next += 1
             }
             while let (i, result) = await group.next() {
                 let (problem, job) = jobs[i]
-                let paths: [SampledPath]
+                let paths: [GradedPath]
                 switch result {
                 case .success(let value): paths = value
                 case .failure(let error):
@@ -143,7 +158,7 @@ public enum RunSampling {
                 state.elapsed = elapsed()
                 progress(state)
                 if failure == nil, next < jobs.count {
-                    group.addTask(operation: task(next, jobs[next].job, sampler))
+                    start(next)
                     next += 1
                 }
             }
@@ -158,14 +173,15 @@ public enum RunSampling {
     /// The `paths.jsonl` lines of a problem's sampled paths by path index, and the tokens they generated;
     /// ``RunError/sampling(problem:reason:)`` when a wanted path is missing.
     private static func encode(
-        _ paths: [SampledPath], of problem: Problem, job: SamplingJob, plan: RunPlan, sampler: any PathSampler
+        _ paths: [GradedPath], of problem: Problem, job: SamplingJob, plan: RunPlan, sampler: any PathSampler
     ) throws(RunError) -> (lines: [Int: String], tokens: Int) {
         var lines: [Int: String] = [:]
         var tokens = 0
-        for sampled in paths where job.wanted.contains(sampled.path) {
-            let path = makePath(sampled, problem: problem, plan: plan, sampler: sampler)
-            lines[sampled.path] = PathLine.encode(path, gold: problem.gold)
-            tokens += sampled.generatedTokens
+        for graded in paths where job.wanted.contains(graded.sampled.path) {
+            var path = makePath(graded.sampled, problem: problem, plan: plan, sampler: sampler)
+            path.execution = graded.execution
+            lines[graded.sampled.path] = PathLine.encode(path, gold: plan.gold(of: problem))
+            tokens += graded.sampled.generatedTokens
         }
         guard lines.count == job.wanted.count else {
             throw .sampling(
@@ -174,15 +190,41 @@ public enum RunSampling {
         return (lines, tokens)
     }
 
-    /// The child task that samples job `i`.
+    /// A sampled path with its program's result against the tests (code problems only).
+    struct GradedPath: Sendable {
+        var sampled: SampledPath
+        var execution: ExecutionRecord?
+    }
+
+    /// `paths` with their programs' results against `problem`'s tests when it is a code problem (no result
+    /// otherwise).
+    private static func grade(
+        _ paths: [SampledPath], of problem: Problem, plan: RunPlan, grader: CodeGrader?
+    ) async throws(RunError) -> [GradedPath] {
+        guard let task = plan.codeTasks[problem.id], let grader else {
+            return paths.map { GradedPath(sampled: $0, execution: nil) }
+        }
+        let extractor = plan.extractor(for: problem)
+        let records = try await grader.grade(task, answers: paths.map { extractor.extract(from: $0.text).normalized })
+        return zip(paths, records).map { GradedPath(sampled: $0, execution: $1) }
+    }
+
+    /// The child task that samples job `i`, then (code) runs the paths' programs against the tests.
     private static func task(
-        _ i: Int, _ job: SamplingJob, _ sampler: any PathSampler
-    ) -> @Sendable () async -> (Int, Result<[SampledPath], RunError>) {
+        _ i: Int, _ job: SamplingJob, _ problem: Problem, _ sampler: any PathSampler, plan: RunPlan,
+        grader: CodeGrader?
+    ) -> @Sendable () async -> (Int, Result<[GradedPath], RunError>) {
         {
+            let paths: [SampledPath]
             do {
-                return (i, .success(try await sampler.sample(job)))
+                paths = try await sampler.sample(job)
             } catch {
                 return (i, .failure(.sampling(problem: job.problem, reason: "\(error)")))
+            }
+            do throws(RunError) {
+                return (i, .success(try await grade(paths, of: problem, plan: plan, grader: grader)))
+            } catch {
+                return (i, .failure(error))
             }
         }
     }
@@ -192,7 +234,7 @@ public enum RunSampling {
     public static func makePath(
         _ sampled: SampledPath, problem: Problem, plan: RunPlan, sampler: any PathSampler
     ) -> ReasoningPath {
-        let answer = makeExtractor(kind: problem.kind, choices: problem.choices).extract(from: sampled.text).normalized
+        let answer = plan.extractor(for: problem).extract(from: sampled.text).normalized
         let sum = sampled.logprobs.reduce(0, +)
         // An empty completion has no tokens to average: it gets probability 0 (mean −∞).
         let mean = sampled.logprobs.isEmpty ? -Double.infinity : sum / Double(sampled.logprobs.count)

@@ -15,12 +15,32 @@ public struct AnswerTable: Sendable {
     private let index: [String: Int]
     /// `equalMatrix[i * count + j]`: whether answers i and j are equal.
     private let equalMatrix: [Bool]
-    /// `correctFlags[i]`: whether answer i equals the gold (empty without gold).
+    /// `correctFlags[i]`: whether answer i is correct (empty without gold).
     private let correctFlags: [Bool]
+    /// Decides correctness instead of equality with the gold, when given (code: the program passes its tests).
+    private let judge: (@Sendable (String) -> Bool)?
 
     /// Builds the table of the distinct strings of `answers`, asking `equivalence` once per unordered pair
     /// (and once per answer against itself and against the gold).
     public init(answers: some Sequence<String>, gold: String?, equivalence: any AnswerEquivalence) {
+        self.init(answers: answers, gold: gold, equivalence: equivalence, judge: nil)
+    }
+
+    /// Builds the table of the distinct strings of `answers` as ``init(answers:gold:equivalence:)`` does, but
+    /// an answer is correct when `isCorrect` says so rather than when it equals the gold: for code, a program
+    /// is correct when it passes the task's tests, whatever it shares with the reference solution. `gold` is
+    /// kept for the record (selections show it).
+    public init(
+        answers: some Sequence<String>, gold: String, equivalence: any AnswerEquivalence,
+        isCorrect: @escaping @Sendable (String) -> Bool
+    ) {
+        self.init(answers: answers, gold: gold, equivalence: equivalence, judge: isCorrect)
+    }
+
+    private init(
+        answers: some Sequence<String>, gold: String?, equivalence: any AnswerEquivalence,
+        judge: (@Sendable (String) -> Bool)?
+    ) {
         var distinct: [String] = []
         var index: [String: Int] = [:]
         for answer in answers where index[answer] == nil {
@@ -42,7 +62,10 @@ public struct AnswerTable: Sendable {
         self.equivalence = equivalence
         self.index = index
         self.equalMatrix = matrix
-        if let gold {
+        self.judge = judge
+        if let judge {
+            correctFlags = distinct.map(judge)
+        } else if let gold {
             correctFlags = distinct.map { equivalence.equal($0, gold) }
         } else {
             correctFlags = []
@@ -68,7 +91,7 @@ public struct AnswerTable: Sendable {
         for path in paths {
             guard let id = index[path.answer] else {
                 let extended = AnswerTable(
-                    answers: answers + paths.map(\.answer), gold: gold, equivalence: equivalence)
+                    answers: answers + paths.map(\.answer), gold: gold, equivalence: equivalence, judge: judge)
                 return (extended, paths.map { extended.index[$0.answer]! })
             }
             ids.append(id)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuorumEval
+import QuorumRun
 
 /// `quorum eval`: accuracy and calibration versus the number of samples, as in the RPC paper.
 struct Eval: ParsableCommand {
@@ -123,6 +124,8 @@ struct EvalReport: Encodable {
     var warnings: [String]
     /// methods[method][K]
     var methods: [String: [String: Point]]
+    /// Code runs: pass@k and execution statistics.
+    var code: CodeEvaluation?
 
     struct Point: Encodable {
         var summary: Summary
@@ -179,7 +182,7 @@ struct EvalReport: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case source, poolSize = "pool_size", problems, seeds, ks = "k", kind, equality, skipped, warnings, methods
+        case source, poolSize = "pool_size", problems, seeds, ks = "k", kind, equality, skipped, warnings, methods, code
     }
 
     init(result: EvaluationResult, seeds: [Int], ks: [Int], kind: String, equality: String) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QuorumCode
 import QuorumEngine
 import QuorumEval
 import QuorumRun
@@ -24,7 +25,16 @@ struct Run: AsyncParsableCommand {
             Templates: fewshot-math (default for math; "Q: … A: Let's think step by step. … The answer is N." \
             exemplars, by default the 8 of tasks/arith-easy.fewshot.jsonl, or --fewshot FILE), fewshot-choice \
             (default for choice), chat (the model's ChatML format with its default system turn), or a template \
-            file with the placeholders {question}, {choices}, {fewshot} (see docs/formats.md, "Prompt templates").
+            file with the placeholders {question}, {choices}, {fewshot}, {tests}, {entry_point} (see docs/run.md).
+
+            Code problems (HumanEval, MBPP): templates code-chat-continue (default: the chat format with the \
+            answer begun as a ```python block holding the prompt, continued and cut at the HumanEval stops), \
+            code-completion (the prompt continued, HumanEval stops; MBPP: [BEGIN] … [DONE]) and code-chat (the \
+            fenced block of a chat answer). Every path's program runs in the sandbox against the task's tests as \
+            it is sampled (its result is the line's "execution"); programs are equal when they behave alike on \
+            the inputs of the task's tests, so SC, PC and RPC pick a behaviour cluster, and a selected program \
+            is correct when it passes the tests. eval.md/eval.json add pass@k (unbiased estimator) next to the \
+            methods' pass rates.
             """)
 
     @Argument(help: "The task file (any layout `quorum tasks inspect` reads).")
@@ -81,6 +91,18 @@ struct Run: AsyncParsableCommand {
 
     @Option(help: "Sample only the first P problems of the task file.")
     var limit: Int?
+
+    @Option(help: "Code problems: seconds each program may run against its tests (wall clock and CPU).")
+    var timeout: Double = 10
+
+    @Option(help: "Code problems: address-space limit of each program, in MiB.")
+    var memory: Int = 1024
+
+    @Option(help: "Code problems: programs run at once (default: the number of processors).")
+    var jobs: Int?
+
+    @Option(help: "Code problems: the Python interpreter (default: python3 from PATH, then /usr/bin/python3).")
+    var python: String?
 
     @Option(help: ArgumentHelp("The run folder.", valueName: "dir"))
     var out: String
@@ -157,6 +179,9 @@ struct Run: AsyncParsableCommand {
         if samples < 1 { throw ValidationError("--samples must be at least 1, not \(samples)") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, not \(limit)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        if !(timeout > 0) { throw ValidationError("--timeout must be positive") }
+        if memory < 64 { throw ValidationError("--memory must be at least 64 (MiB)") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if requestsPerServer < 1 { throw ValidationError("--requests-per-server must be at least 1, not \(requestsPerServer)") }
         if !RunModel.isHTTP(model) {
             if servedModel != nil { throw ValidationError("--served-model applies to servers (--model http://…)") }
@@ -206,12 +231,16 @@ struct Run: AsyncParsableCommand {
         let selected = Array(set.problems.prefix(limit ?? set.problems.count))
         let kind = try RunPlan.kind(of: selected, source: taskSet)
 
+        let sandbox: Sandbox? = kind == .code ? try codeSandbox() : nil
         let runModel: RunModel
         if RunModel.isHTTP(model) {
-            if template == "chat" || template == nil && BuiltInTemplate.default(for: kind) == .chat {
+            let builtIn = template.map { BuiltInTemplate(rawValue: $0) } ?? BuiltInTemplate.default(for: kind)
+            if let builtIn, builtIn.usesChat {
                 throw CommandError(
-                    "--template chat renders the chat format from a GGUF file's metadata, which a server does not "
-                        + "give; with servers use fewshot-math, fewshot-choice or a template file (chat: false)")
+                    "--template \(builtIn.rawValue) renders the chat format from a GGUF file's metadata, which a server "
+                        + "does not give; with servers use "
+                        + (kind == .code ? "code-completion" : "fewshot-math, fewshot-choice")
+                        + " or a template file (chat: false)")
             }
             runModel = try await RunModel.http(
                 model, servedModel: servedModel, apiKeyVariable: apiKeyEnv, requestsPerEndpoint: requestsPerServer,
@@ -222,7 +251,7 @@ struct Run: AsyncParsableCommand {
             runModel = try RunModel.engine(model, threads: threads, adadec: decoder == .adadec)
         }
         do {
-            try await sample(set: set, taskSHA256: taskSHA256, kind: kind, runModel: runModel)
+            try await sample(set: set, taskSHA256: taskSHA256, kind: kind, runModel: runModel, sandbox: sandbox)
             await runModel.shutdown()
         } catch {
             await runModel.shutdown()
@@ -230,9 +259,32 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    private func sample(set: TaskSet, taskSHA256: String, kind: TaskKind, runModel: RunModel) async throws {
+    /// The sandbox code paths run in, with the limits of --timeout and --memory.
+    private func codeSandbox() throws -> Sandbox {
+        do {
+            let limits = SandboxLimits(memoryBytes: memory << 20).withTimeLimit(timeout)
+            let sandbox = try Sandbox.detect(SandboxOptions(python: python), limits: limits)
+            note("sandbox: \(sandbox.environment)")
+            return sandbox
+        } catch {
+            throw CommandError("\(error)")
+        }
+    }
+
+    private func sample(
+        set: TaskSet, taskSHA256: String, kind: TaskKind, runModel: RunModel, sandbox: Sandbox?
+    ) async throws {
+        var codeLayout: CodeTask.Layout?
+        if kind == .code {
+            let layouts = Set(set.problems.prefix(limit ?? set.problems.count).compactMap { try? CodeTask(problem: $0).layout })
+            guard layouts.count <= 1 else {
+                throw CommandError("\(taskSet) mixes HumanEval and MBPP problems; run them separately")
+            }
+            codeLayout = layouts.first
+        }
         let resolved = try ResolvedTemplate(
-            name: template, fewShotFile: fewshot, kind: kind, chatTemplate: runModel.chatTemplate, model: runModel.name)
+            name: template, fewShotFile: fewshot, kind: kind, chatTemplate: runModel.chatTemplate, model: runModel.name,
+            codeLayout: codeLayout)
         var tau: (Double, String)?
         if decoder == .adadec {
             if let threshold {
@@ -247,13 +299,19 @@ struct Run: AsyncParsableCommand {
         let plan = try RunPlan(
             taskSet: set, limit: limit, samples: samples, seed: seed, decoder: decoderSettings(adadec: tau),
             template: resolved.template)
+        let execution = sandbox.map {
+            RunManifest.ExecutionSettings(
+                timeoutSeconds: timeout, memoryMib: memory, python: $0.environment.python,
+                pythonVersion: $0.environment.pythonVersion)
+        }
         let manifest = RunManifest(
             tool: "quorum \(QuorumVersion.string)",
             taskSet: RunManifest.TaskSetRecord(
                 path: taskSet, sha256: taskSHA256, name: set.name, layout: set.layout, kind: kind.rawValue,
                 problems: set.problems.count, limit: limit),
             model: runModel.record, decoder: RunManifest.DecoderRecord(plan.decoder), samples: samples, seed: seed,
-            template: RunManifest.TemplateRecord(resolved), equivalence: "default")
+            template: RunManifest.TemplateRecord(resolved, kind: kind),
+            equivalence: kind == .code ? "execution" : "default", execution: execution)
 
         let folder = RunFolder(path: out)
         switch try folder.prepare(manifest, force: force) {
@@ -261,32 +319,54 @@ struct Run: AsyncParsableCommand {
         case .resumed: note("resuming the run in \(out)")
         case .replaced: note("--force: removed the earlier run's files in \(out)")
         }
-        let log = try PathsLog(path: folder.pathsFile, problems: Set(plan.problems.map(\.id)), samples: samples)
+        // Every problem of the task set may be in the file: --limit may change between sittings.
+        let log = try PathsLog(path: folder.pathsFile, problems: Set(set.problems.map(\.id)), samples: samples)
         for message in log.notes { note("note: \(message)") }
 
+        let executionPool = ExecutionPool(width: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let grader = sandbox.map { CodeGrader(sandbox: $0, pool: executionPool) }
         let progress = RunProgressLine(quiet: quiet)
-        let report = try await RunSampling.run(plan, sampler: runModel.sampler, log: log) { progress.show($0) }
+        let report = try await RunSampling.run(plan, sampler: runModel.sampler, log: log, grader: grader) {
+            progress.show($0)
+        }
         progress.finish()
 
         let cost = try RunCostSummary.summarize(pathsFile: folder.pathsFile, kind: kind)
         try RunFolder.writeAtomically(cost.encoded(), to: folder.costFile)
-        guard plan.problems.contains(where: { $0.gold != nil }) else {
-            note("no problem of \(taskSet) has a gold answer: nothing to select against or evaluate")
-            print(Self.summary(report, evaluation: nil, cost: cost, folder: out))
-            return
+        let evaluation: RunEvaluation
+        if let sandbox {
+            evaluation = try await RunEvaluation.evaluateCode(
+                pathsFile: folder.pathsFile, problems: plan.problems.map(\.id), tasks: plan.codeTasks, sandbox: sandbox,
+                executionPool: executionPool)
+        } else {
+            guard plan.problems.contains(where: { $0.gold != nil }) else {
+                note("no problem of \(taskSet) has a gold answer: nothing to select against or evaluate")
+                print(Self.summary(report, evaluation: nil, cost: cost, folder: out))
+                return
+            }
+            if plan.decoder.adaptive != nil {
+                // Problems have different numbers of paths: judged by selecting over all paths of each.
+                try RunFolder.writeAtomically(Data(cost.markdown.utf8), to: folder.evalMarkdownFile)
+                print(cost.markdown)
+                print(Self.summary(report, evaluation: nil, cost: cost, folder: out))
+                return
+            }
+            evaluation = try RunEvaluation.evaluate(
+                pathsFile: folder.pathsFile, problems: plan.problems.map(\.id), kind: kind)
         }
-        if plan.decoder.adaptive != nil {
-            // Problems have different numbers of paths: judged by selecting over all paths of each.
-            try RunFolder.writeAtomically(Data(cost.markdown.utf8), to: folder.evalMarkdownFile)
-            print(cost.markdown)
-            print(Self.summary(report, evaluation: nil, cost: cost, folder: out))
-            return
-        }
-        let evaluation = try RunEvaluation.evaluate(
-            pathsFile: folder.pathsFile, problems: plan.problems.map(\.id), kind: kind)
         for warning in evaluation.result.warnings { note("warning: \(warning)") }
         for skipped in evaluation.result.skipped { note(skipped.description) }
-        let markdown = EvalReport.markdown(evaluation.result, seeds: evaluation.seeds.count) + "\n" + cost.markdown
+        for message in evaluation.notes.prefix(20) { note("note: \(message)") }
+        if evaluation.notes.count > 20 { note("note: … and \(evaluation.notes.count - 20) more") }
+        var markdown = EvalReport.markdown(evaluation.result, seeds: evaluation.seeds.count)
+        if let code = evaluation.code {
+            let largest = evaluation.ks.last ?? 1
+            let selected = evaluation.methods.compactMap { method in
+                evaluation.accuracy(method, k: largest).map { (method: method.rawValue, passRate: $0) }
+            }
+            markdown += "\n" + code.markdown(selected: selected)
+        }
+        markdown += "\n" + cost.markdown
         try write(evaluation, markdown: markdown, kind: kind, folder: folder)
         print(markdown)
         print(Self.summary(report, evaluation: evaluation, cost: cost, folder: out))
@@ -306,9 +386,10 @@ struct Run: AsyncParsableCommand {
             selections += try lineEncoder.encode(selection) + Data("\n".utf8)
         }
         try RunFolder.writeAtomically(selections, to: folder.selectionsFile)
-        let report = EvalReport(
+        var report = EvalReport(
             result: evaluation.result, seeds: evaluation.seeds, ks: evaluation.ks, kind: kind.rawValue,
-            equality: "default")
+            equality: evaluation.code == nil ? "default" : "execution")
+        report.code = evaluation.code
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         try RunFolder.writeAtomically(try encoder.encode(report) + Data("\n".utf8), to: folder.evalJSONFile)
@@ -348,7 +429,10 @@ struct Run: AsyncParsableCommand {
         let accuracies = evaluation.methods.compactMap { method in
             evaluation.accuracy(method, k: largest).map { String(format: "%@ %.1f%%", method.rawValue.uppercased(), $0) }
         }
-        if let single = evaluation.accuracy(.sc, k: 1) {
+        if let code = evaluation.code, let single = code.passAtK["1"] {
+            text += String(format: "; pass@1 %.1f%%", 100 * single) + ", selected at K=\(largest) "
+                + accuracies.joined(separator: ", ")
+        } else if let single = evaluation.accuracy(.sc, k: 1) {
             text += String(format: "; accuracy K=1 %.1f%%", single) + ", K=\(largest) " + accuracies.joined(separator: ", ")
         }
         return text + "; results in \(folder)/ (eval.md, eval.json, selections.jsonl, cost.json, paths.jsonl, run.json)"

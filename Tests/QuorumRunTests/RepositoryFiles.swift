@@ -19,3 +19,10 @@ enum RepositoryFiles {
         return dir.path
     }
 }
+
+extension RepositoryFiles {
+    /// A file of the shared read-only material (`../shared` beside the package root).
+    static func shared(_ relative: String) -> String {
+        root.appendingPathComponent("../shared").appendingPathComponent(relative).standardizedFileURL.path
+    }
+}

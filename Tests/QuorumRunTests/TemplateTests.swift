@@ -179,10 +179,10 @@ import Testing
                 return error.description
             }
         }
-        #expect(failure("Q: {questoin}") == "t.txt:1:4: template: unknown placeholder {questoin} (known: {question}, {choices}, {fewshot}; write {{ and }} for literal braces)")
+        #expect(failure("Q: {questoin}") == "t.txt:1:4: template: unknown placeholder {questoin} (known: {question}, {choices}, {fewshot}, {tests}, {entry_point}; write {{ and }} for literal braces)")
         #expect(failure("---\nstop: \"x\"\n---\nQ: {question}\nA: }") == "t.txt:5:4: template: a lone } (write }} for a literal brace)")
         #expect(failure("Q: {question\n}") == "t.txt:1:4: template: { is never closed on its line (write {{ for a literal brace)")
-        #expect(failure("---\nstops: \"x\"\n---\n{question}") == "t.txt:2: template: unknown header key \"stops\" (known: stop, chat)")
+        #expect(failure("---\nstops: \"x\"\n---\n{question}") == "t.txt:2: template: unknown header key \"stops\" (known: stop, chat, code)")
         #expect(failure("---\nstop: x\n---\n{question}") == "t.txt:2: template: stop must be a JSON string literal such as \"\\nQ:\", not x")
         #expect(failure("---\nstop: \"x\"\n{question}") == "t.txt:1: template: the header opened by --- is never closed")
         #expect(failure("Q: nothing to ask") == "t.txt:1: template: the template has no {question}")

@@ -5,7 +5,8 @@ import QuorumCore
 ///     {"problem", "path", "model", "decoder", "params", "text", "answer", "gold", "finish", "tokens",
 ///      "logprobs", "mean_logprob", "sum_logprob", "cost": {"prompt_tokens", "generated_tokens", "flops",
 ///      "per_model": {NAME: {"generated", "prefilled", "flops"}}, "seconds",
-///      ["leader_share", "switches", "paused_fraction", "extra_forward_passes"]}}
+///      ["leader_share", "switches", "paused_fraction", "extra_forward_passes"]}, "score",
+///      "execution": {"status", "message", "seconds"}}
 ///
 /// `gold` is the problem's gold answer (absent when the task set gives none), so that a paths file can be
 /// evaluated on its own. Numbers are written in their shortest exact form (whole numbers without a
@@ -30,6 +31,7 @@ public enum PathLine {
         if let sum = path.sumLogprob { fields.append("\"sum_logprob\":\(number(sum))") }
         if let cost = path.cost { fields.append("\"cost\":\(encode(cost))") }
         if let score = path.score { fields.append("\"score\":\(number(score))") }
+        if let execution = path.execution { fields.append("\"execution\":\(encode(execution))") }
         return "{" + fields.joined(separator: ",") + "}"
     }
 
@@ -49,6 +51,13 @@ public enum PathLine {
         return "{\"prompt_tokens\":\(cost.promptTokens),\"generated_tokens\":\(cost.generatedTokens),"
             + "\"flops\":\(number(cost.flops)),\"per_model\":{\(models.joined(separator: ","))},"
             + "\"seconds\":\(number(cost.seconds))\(extra)}"
+    }
+
+    static func encode(_ execution: ExecutionRecord) -> String {
+        var fields = ["\"status\":\(string(execution.status.rawValue))"]
+        if let message = execution.message { fields.append("\"message\":\(string(message))") }
+        if let seconds = execution.seconds { fields.append("\"seconds\":\(number(seconds))") }
+        return "{" + fields.joined(separator: ",") + "}"
     }
 
     /// `values` as a JSON object: keys of `order` first, in that order, then the rest sorted.

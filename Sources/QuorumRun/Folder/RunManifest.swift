@@ -26,13 +26,15 @@ public struct RunManifest: Sendable, Hashable, Codable {
     public var seedDerivation: String
     /// The prompt template.
     public var template: TemplateRecord
-    /// The answer-equality rules used to select and evaluate (`default` or `reference`).
+    /// The answer-equality rules used to select and evaluate (`default` or `reference`; `execution` for code).
     public var equivalence: String
+    /// How code paths are run against their tests (`nil` for other kinds).
+    public var execution: ExecutionSettings?
 
     /// A manifest; `created` defaults to now.
     public init(
         tool: String, created: Date = Date(), taskSet: TaskSetRecord, model: ModelRecord, decoder: DecoderRecord,
-        samples: Int, seed: UInt64, template: TemplateRecord, equivalence: String
+        samples: Int, seed: UInt64, template: TemplateRecord, equivalence: String, execution: ExecutionSettings? = nil
     ) {
         schemaVersion = 1
         self.tool = tool
@@ -45,6 +47,27 @@ public struct RunManifest: Sendable, Hashable, Codable {
         seedDerivation = PathSeeds.derivation
         self.template = template
         self.equivalence = equivalence
+        self.execution = execution
+    }
+
+    /// The sandbox settings of a code run: its results depend on them.
+    public struct ExecutionSettings: Sendable, Hashable, Codable {
+        /// Seconds each test program may run (wall clock and CPU).
+        public var timeoutSeconds: Double
+        /// Address-space limit of each program, MiB.
+        public var memoryMib: Int
+        /// The interpreter (volatile).
+        public var python: String?
+        /// The interpreter's version (volatile).
+        public var pythonVersion: String?
+
+        /// A record; see the properties.
+        public init(timeoutSeconds: Double, memoryMib: Int, python: String? = nil, pythonVersion: String? = nil) {
+            self.timeoutSeconds = timeoutSeconds
+            self.memoryMib = memoryMib
+            self.python = python
+            self.pythonVersion = pythonVersion
+        }
     }
 
     /// The task set of a run.
@@ -61,7 +84,9 @@ public struct RunManifest: Sendable, Hashable, Codable {
         public var kind: String
         /// Problems in the file.
         public var problems: Int
-        /// `--limit`: only the first `limit` problems are sampled; `nil` for all.
+        /// `--limit`: only the first `limit` problems are sampled; `nil` for all. Volatile: a later sitting
+        /// may extend (or narrow) a run, since a path's seed depends only on its problem's index in the file;
+        /// this records the first sitting's limit.
         public var limit: Int?
 
         /// A record; see the properties.
@@ -135,9 +160,13 @@ public struct RunManifest: Sendable, Hashable, Codable {
         public var file: String?
         /// Where the exemplars came from (volatile: their text is in ``text``).
         public var fewshotSource: String?
+        /// Code runs: how the program is read from a path, `completion` (cut at the stops) or `chat` (the
+        /// fenced block); `nil` for other kinds.
+        public var codeAnswer: String?
 
-        /// The record of `resolved`.
-        public init(_ resolved: ResolvedTemplate) {
+        /// The record of `resolved`; `kind` is the run's problems' kind.
+        public init(_ resolved: ResolvedTemplate, kind: TaskKind? = nil) {
+            codeAnswer = kind == .code ? resolved.template.codeAnswer.rawValue : nil
             name = resolved.file == nil ? resolved.template.name : "file"
             text = resolved.template.text
             stop = resolved.template.stop
@@ -149,7 +178,7 @@ public struct RunManifest: Sendable, Hashable, Codable {
     /// Fields that may differ between sittings of one run, as dotted key paths of the JSON form.
     public static let volatileKeys: Set<String> = [
         "tool", "created", "task_set.path", "model.file", "model.endpoints", "model.threads", "template.file",
-        "template.fewshot_source",
+        "template.fewshot_source", "execution.python", "execution.python_version", "task_set.limit",
     ]
 
     /// The manifest as `run.json` holds it (pretty-printed, sorted keys, snake_case).

@@ -37,14 +37,16 @@ public struct ChatMLFormat: Sendable, Hashable {
     }
 
     /// `segments` as the one user turn of a conversation, after the system turn, ending with the opening of
-    /// the assistant's turn.
-    public func wrap(_ segments: [PromptTemplate.Segment]) -> [PromptTemplate.Segment] {
+    /// the assistant's turn and `assistant`, the beginning of its answer (none by default).
+    public func wrap(
+        _ segments: [PromptTemplate.Segment], assistant: [PromptTemplate.Segment] = []
+    ) -> [PromptTemplate.Segment] {
         var out: [PromptTemplate.Segment] = []
         if let systemMessage { out.append(.text("<|im_start|>system\n\(systemMessage)<|im_end|>\n")) }
         out.append(.text("<|im_start|>user\n"))
         out += segments
         out.append(.text("<|im_end|>\n<|im_start|>assistant\n"))
-        return out
+        return out + assistant
     }
 
     /// The system message of the first string literal of `template` that holds a whole ChatML system turn.

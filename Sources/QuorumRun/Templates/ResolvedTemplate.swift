@@ -1,3 +1,4 @@
+import QuorumCode
 import QuorumCore
 
 /// The template of a run, chosen from `--template` and `--fewshot`, with where its parts came from.
@@ -17,13 +18,16 @@ public struct ResolvedTemplate: Sendable, Hashable {
     ///   - kind: the kind of every problem of the run.
     ///   - chatTemplate: the model's chat template text (GGUF `tokenizer.chat_template`), or `nil`.
     ///   - model: the model's name, for error messages.
+    ///   - codeLayout: for code problems, their test harness (HumanEval or MBPP), which the built-in code
+    ///     templates follow.
     public init(
-        name: String?, fewShotFile: String?, kind: TaskKind, chatTemplate: String?, model: String
+        name: String?, fewShotFile: String?, kind: TaskKind, chatTemplate: String?, model: String,
+        codeLayout: CodeTask.Layout? = nil
     ) throws(RunError) {
         let builtIn = name.map { BuiltInTemplate(rawValue: $0) } ?? BuiltInTemplate.default(for: kind)
         let userFile: TemplateFile? = if let name, builtIn == nil { try TemplateFile(path: name) } else { nil }
-        let usesFewShot = builtIn.map { $0 != .chat } ?? userFile!.template.needsFewShot
-        let usesChat = builtIn == .chat || userFile?.chat == true
+        let usesFewShot = builtIn?.usesFewShot ?? userFile!.template.needsFewShot
+        let usesChat = builtIn?.usesChat ?? (userFile?.chat == true)
         if fewShotFile != nil, !usesFewShot {
             throw .invalidSettings(
                 "--fewshot is given, but the template \(name ?? builtIn!.rawValue) shows no exemplars "
@@ -47,11 +51,13 @@ public struct ResolvedTemplate: Sendable, Hashable {
         }
         let chat: ChatMLFormat? = usesChat ? try ChatMLFormat(chatTemplate: chatTemplate, model: model) : nil
         if let builtIn {
-            template = try builtIn.template(kind: kind, exemplars: exemplars, chat: chat)
+            template = try builtIn.template(kind: kind, exemplars: exemplars, chat: chat, codeLayout: codeLayout)
             file = nil
         } else {
             var t = userFile!.template
-            if let chat { t = PromptTemplate(name: t.name, segments: chat.wrap(t.segments), stop: t.stop) }
+            if let chat {
+                t = PromptTemplate(name: t.name, segments: chat.wrap(t.segments), stop: t.stop, codeAnswer: t.codeAnswer)
+            }
             if usesFewShot { t = t.fillingFewShot(FewShotExemplars.block(exemplars, kind: kind)) }
             template = t
             file = name

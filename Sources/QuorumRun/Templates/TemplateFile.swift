@@ -1,9 +1,11 @@
 import Foundation
+import QuorumCode
 import QuorumCore
 
 /// A user's template file, read into a ``PromptTemplate``.
 ///
-/// The file is the prompt text with the placeholders `{question}`, `{choices}` and `{fewshot}` (see
+/// The file is the prompt text with the placeholders `{question}`, `{choices}`, `{fewshot}`, `{tests}` and
+/// `{entry_point}` (see
 /// ``PromptTemplate``); `{{` and `}}` stand for literal braces, and any other `{…}` is an error. One newline at
 /// the very end of the file is not part of the prompt (editors add one); leave an empty line to end the prompt
 /// with a newline. An optional header between two lines of `---` at the top sets:
@@ -11,6 +13,8 @@ import QuorumCore
 ///     ---
 ///     stop: "\nQ:"        a stop string, as a JSON string literal (repeat for several)
 ///     chat: true          wrap the text as the user turn of the model's chat format (default false)
+///     code: completion    code problems: the program is the text up to the first stop string (`completion`,
+///                         the default without chat) or the fenced block (`chat`, the default with chat)
 ///     ---
 ///     Q: {question}
 ///     A:
@@ -41,6 +45,7 @@ public struct TemplateFile: Sendable, Hashable {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var stop: [String] = []
         var chat = false
+        var codeAnswer: CodePromptTemplate.Style?
         var bodyLine = 1
         if lines.first == "---" {
             guard let close = lines.dropFirst().firstIndex(of: "---") else {
@@ -69,8 +74,13 @@ public struct TemplateFile: Sendable, Hashable {
                         throw .template(location, reason: "chat must be true or false, not \(value)")
                     }
                     chat = value == "true"
+                case "code":
+                    guard let style = CodePromptTemplate.Style(rawValue: value) else {
+                        throw .template(location, reason: "code must be completion or chat, not \(value)")
+                    }
+                    codeAnswer = style
                 default:
-                    throw .template(location, reason: "unknown header key \"\(key)\" (known: stop, chat)")
+                    throw .template(location, reason: "unknown header key \"\(key)\" (known: stop, chat, code)")
                 }
             }
             lines.removeSubrange(0...close)
@@ -82,7 +92,8 @@ public struct TemplateFile: Sendable, Hashable {
         guard segments.contains(.question) else {
             throw .template(SourceLocation(file: file, line: bodyLine), reason: "the template has no {question}")
         }
-        template = PromptTemplate(name: file, segments: segments, stop: stop)
+        template = PromptTemplate(
+            name: file, segments: segments, stop: stop, codeAnswer: codeAnswer ?? (chat ? .chat : .completion))
         self.chat = chat
     }
 
@@ -120,11 +131,13 @@ public struct TemplateFile: Sendable, Hashable {
                 case "question": segment = .question
                 case "choices": segment = .choices
                 case "fewshot": segment = .fewShot
+                case "tests": segment = .tests
+                case "entry_point": segment = .entryPoint
                 default:
                     throw .template(
                         location,
-                        reason: "unknown placeholder {\(name)} (known: {question}, {choices}, {fewshot}; write {{ "
-                            + "and }} for literal braces)")
+                        reason: "unknown placeholder {\(name)} (known: {question}, {choices}, {fewshot}, {tests}, "
+                            + "{entry_point}; write {{ and }} for literal braces)")
                 }
                 segments.append(.text(literal))
                 literal = ""
