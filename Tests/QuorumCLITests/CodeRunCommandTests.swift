@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 import Testing
 
 /// `quorum run` on code task sets end to end with the real qwen2.5-coder-0.5b (a couple of problems, short
