@@ -89,12 +89,13 @@ struct RunModel {
 
     /// Loads the GGUF model `spec` (`smollm2-135m` or `FILE.gguf`) with `threads` forward-pass threads; with
     /// `adadec`, its paths are decoded by AdaDec.
-    static func engine(_ spec: String, threads: Int?, adadec: Bool = false) throws -> RunModel {
+    static func engine(_ spec: String, threads: Int?, maxBatch: Int = 16, adadec: Bool = false) throws -> RunModel {
         let m = try load(spec, threads: threads)
         let sampler: any PathSampler =
             adadec
             ? AdaDecPathSampler(model: m.model, identity: m.identity, name: m.name, parameterCount: m.parameters)
-            : LanguageModelPathSampler(model: m.model, identity: m.identity, name: m.name, parameterCount: m.parameters)
+            : LanguageModelPathSampler(
+                model: m.model, identity: m.identity, name: m.name, parameterCount: m.parameters, maxBatch: maxBatch)
         return RunModel(
             sampler: sampler,
             record: RunManifest.ModelRecord(

@@ -166,7 +166,7 @@ import Testing
         OVERVIEW: Write the final position's raw logits (float32, little-endian, one
         per token id) to a file.
 
-        USAGE: quorum logits [--model <name|file.gguf>] [--threads <threads>] [--prompt <text>] [--prompt-tokens <ids>] --out <file>
+        USAGE: quorum logits [--model <name|file.gguf>] [--threads <threads>] [--kernels <kernels>] [--activations <activations>] [--kv-cache <kv-cache>] [--prompt <text>] [--prompt-tokens <ids>] --out <file>
 
         OPTIONS:
           --model <name|file.gguf>
@@ -174,6 +174,15 @@ import Testing
                                   the path of a .gguf file. (default: smollm2-135m)
           --threads <threads>     Threads for the forward pass (default: the number of
                                   available cores).
+          --kernels <kernels>     Instruction set of the kernels (default: the best
+                                  this CPU has). (values: portable, avx2, avx512vnni,
+                                  neon)
+          --activations <activations>
+                                  Inputs of the quantised matrix products: int8 (8-bit
+                                  blocks, as llama.cpp) or float. (values: int8, float;
+                                  default: int8)
+          --kv-cache <kv-cache>   KV cache element type: f16 (as llama.cpp's default)
+                                  or f32. (values: f32, f16; default: f16)
           --prompt <text>         The prompt text; control tokens spelled in it (such
                                   as <|im_start|>) become single tokens.
           --prompt-tokens <ids>   The prompt as comma-separated token ids.

@@ -112,7 +112,8 @@ import Testing
         let out = dir + "/killed"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.executable)
-        process.arguments = try Self.arguments(out: out, in: dir, ["--quiet"])
+        // One problem's paths per forward step, so the first problem is on disk well before the last one.
+        process.arguments = try Self.arguments(out: out, in: dir, ["--quiet", "--batch", "\(Self.samples)"])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
