@@ -43,7 +43,8 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
     public var pausedFraction: Double?
     /// Extra forward passes summed over paths (AdaDec).
     public var extraForwardPasses: Int?
-    /// Accuracy (%) of each reference method selecting over all paths of each problem with a gold answer.
+    /// Accuracy (%) of each reference method selecting over all paths of each problem with a gold answer
+    /// (empty for code runs: their programs are judged by execution, in the run's evaluation).
     public var accuracyAllPaths: [String: Double]
 
     /// The summary of `pathsFile`.
@@ -83,7 +84,9 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
                 if let v = cost.pausedFraction { paused.append(v) }
                 if let v = cost.extraForwardPasses { extra = (extra ?? 0) + v }
             }
-            guard group.gold != nil else { continue }
+            // Code answers are judged by running them (the code section of eval.md), never by comparing their
+            // text with the reference solution, so code runs get no accuracy here.
+            guard kind != .code, group.gold != nil else { continue }
             graded += 1
             let summary = ProblemPaths(problem: group.problem, gold: group.gold, reasoningPaths: group.paths)
             for method in SelectionMethod.reference {
