@@ -18,8 +18,13 @@ public struct Cost: Sendable, Codable, Hashable {
     public var switches: Int?
     /// AdaDec: the fraction of decoding steps that paused to look ahead; `nil` for other decoders.
     public var pausedFraction: Double?
-    /// AdaDec: forward passes (token rows) spent on look-ahead roll-outs beyond the main loop's; `nil` otherwise.
+    /// AdaDec: token rows run for look-ahead roll-outs that the main loop did not take over (the work beyond
+    /// greedy decoding's one row per generated token); `nil` otherwise.
     public var extraForwardPasses: Int?
+    /// AdaDec: model calls (batched forward passes) beyond greedy decoding's one per generated token; `nil`
+    /// otherwise. The roll-outs of a paused step advance together, one call per look-ahead token, and the
+    /// chosen candidate's calls are not extra when the main loop takes its roll-out over.
+    public var extraModelCalls: Int?
 
     /// One model's share of a path's cost.
     public struct ModelUsage: Sendable, Codable, Hashable {
@@ -65,7 +70,7 @@ public struct Cost: Sendable, Codable, Hashable {
     enum CodingKeys: String, CodingKey {
         case promptTokens = "prompt_tokens", generatedTokens = "generated_tokens", flops, seconds
         case perModel = "per_model", leaderShare = "leader_share", switches, pausedFraction = "paused_fraction"
-        case extraForwardPasses = "extra_forward_passes"
+        case extraForwardPasses = "extra_forward_passes", extraModelCalls = "extra_model_calls"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -79,6 +84,7 @@ public struct Cost: Sendable, Codable, Hashable {
         switches = try c.decodeIfPresent(Int.self, forKey: .switches)
         pausedFraction = try c.decodeIfPresent(Double.self, forKey: .pausedFraction)
         extraForwardPasses = try c.decodeIfPresent(Int.self, forKey: .extraForwardPasses)
+        extraModelCalls = try c.decodeIfPresent(Int.self, forKey: .extraModelCalls)
     }
 }
 

@@ -41,8 +41,10 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
     public var switches: Double?
     /// Mean paused fraction over paths that report it (AdaDec).
     public var pausedFraction: Double?
-    /// Extra forward passes summed over paths (AdaDec).
+    /// Extra forward passes (token rows) summed over paths (AdaDec).
     public var extraForwardPasses: Int?
+    /// Extra model calls (batched forward passes) summed over paths (AdaDec).
+    public var extraModelCalls: Int?
     /// Accuracy (%) of each reference method selecting over all paths of each problem with a gold answer
     /// (empty for code runs: their programs are judged by execution, in the run's evaluation).
     public var accuracyAllPaths: [String: Double]
@@ -60,6 +62,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
             promptTokens: 0, flops: 0, seconds: 0, perModel: [:], accuracyAllPaths: [:])
         var shares: [Double] = [], switches: [Double] = [], paused: [Double] = []
         var extra: Int?
+        var extraCalls: Int?
         var counts: [Int] = []
         var correct: [String: Double] = [:]
         var graded = 0
@@ -83,6 +86,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
                 if let v = cost.switches { switches.append(Double(v)) }
                 if let v = cost.pausedFraction { paused.append(v) }
                 if let v = cost.extraForwardPasses { extra = (extra ?? 0) + v }
+                if let v = cost.extraModelCalls { extraCalls = (extraCalls ?? 0) + v }
             }
             // Code answers are judged by running them (the code section of eval.md), never by comparing their
             // text with the reference solution, so code runs get no accuracy here.
@@ -105,6 +109,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
         s.switches = mean(switches)
         s.pausedFraction = mean(paused)
         s.extraForwardPasses = extra
+        s.extraModelCalls = extraCalls
         if graded > 0 {
             for method in SelectionMethod.reference {
                 s.accuracyAllPaths[method.rawValue] = 100 * (correct[method.rawValue] ?? 0) / Double(graded)
@@ -131,7 +136,11 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
         if let leaderShare { extras.append(String(format: "leader share %.3f", leaderShare)) }
         if let switches { extras.append(String(format: "%.2f switches per path", switches)) }
         if let pausedFraction { extras.append(String(format: "paused fraction %.4f", pausedFraction)) }
-        if let extraForwardPasses { extras.append("\(extraForwardPasses) extra forward passes") }
+        func share(_ n: Int) -> String {
+            generatedTokens > 0 ? String(format: " (%.1f %% of generated tokens)", 100 * Double(n) / Double(generatedTokens)) : ""
+        }
+        if let extraForwardPasses { extras.append("\(extraForwardPasses) extra forward passes in token rows\(share(extraForwardPasses))") }
+        if let extraModelCalls { extras.append("\(extraModelCalls) extra model calls\(share(extraModelCalls))") }
         if !extras.isEmpty { lines += ["", extras.joined(separator: "; ")] }
         if !accuracyAllPaths.isEmpty {
             let methods = SelectionMethod.reference.map(\.rawValue).filter { accuracyAllPaths[$0] != nil }

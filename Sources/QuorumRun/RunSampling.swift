@@ -252,6 +252,7 @@ public enum RunSampling {
             cost.switches = extra.switches
             cost.pausedFraction = extra.pausedFraction
             cost.extraForwardPasses = extra.extraForwardPasses
+            cost.extraModelCalls = extra.extraModelCalls
         }
         return ReasoningPath(
             problem: problem.id, path: sampled.path, text: sampled.text, answer: answer, meanLogprob: mean,

@@ -422,6 +422,9 @@ struct Run: AsyncParsableCommand {
             text += String(format: "; %.4g FLOPs", cost.flops)
             if let share = cost.leaderShare { text += String(format: ", leader share %.3f", share) }
             if let paused = cost.pausedFraction { text += String(format: ", paused %.4f", paused) }
+            if let calls = cost.extraModelCalls, cost.generatedTokens > 0 {
+                text += String(format: ", extra model calls %.1f %%", 100 * Double(calls) / Double(cost.generatedTokens))
+            }
         }
         guard let evaluation else {
             if let cost, !cost.accuracyAllPaths.isEmpty {
