@@ -53,6 +53,10 @@ adadec() {
     local common="--model qwen2.5-coder-0.5b --samples 1 --temperature 0 --max-tokens 384 --quiet"
     run $Q run $HUMANEVAL $common --out "$OUT/humaneval-greedy"
     run $Q run $HUMANEVAL $common --decoder adadec --threshold "$tau" --out "$OUT/humaneval-adadec"
+    # τ above the calibrated value: fewer pauses (the published thresholds are 0.6-1.3 nats).
+    for t in ${ADADEC_TAUS:-1.0}; do
+        run $Q run $HUMANEVAL $common --decoder adadec --threshold "$t" --out "$OUT/humaneval-adadec-tau$t"
+    done
 }
 
 early() {
@@ -72,7 +76,7 @@ early() {
     run $Q run $easy --out "$OUT/early-qwen-fixed16"
     FIXED="$OUT/early-qwen-fixed16" REPLAYS="$OUT/early-qwen-replays.txt"; : > "$REPLAYS"; replays
     # Real adaptive runs (the replay takes the same paths; these confirm it and measure time).
-    for rule in ${ADAPTIVE_RULES:-"beta:0.6:4"}; do
+    for rule in ${ADAPTIVE_RULES:-beta:0.8:2 beta:0.7:2}; do
         IFS=: read -r r t k <<< "$rule"
         run $Q run $common --adaptive --stop-rule $r --stop-threshold $t --round $k --out "$OUT/early-adaptive-$r$t-r$k"
     done
