@@ -2,10 +2,12 @@
 # Issue 9's measurements: cost-saving decoders and early stopping against their baselines, on the real models
 # and real task sets (figures in docs/results.md, reports in reports/issue-9/).
 #
-#   scripts/measure-issue9.sh PART [OUT]     PART: foreal | adadec | early | report | all   OUT: runs/issue9
+#   scripts/measure-issue9.sh PART [OUT]   PART: foreal[-arith|-gsm] | adadec | early | report | all
+#                                          OUT: runs/issue9; environment: QUORUM (the binary), THREADS,
+#                                          ARITH_LIMIT (30), GSM_LIMIT (20), ADADEC_TAUS, ADAPTIVE_RULES
 #
 # foreal  FoReaL (leader qwen2.5-coder-0.5b, draft smollm2-135m) for n ∈ {5, 15, 25} × p ∈ {0.5, 1.0} and the
-#         leader alone, greedy, on the first 50 problems of tasks/arith-easy and the first 40 of GSM8K test.
+#         leader alone, greedy, on the first 30 problems of tasks/arith-easy and the first 20 of GSM8K test.
 # adadec  τ learned on MBPP's validation problems (task ids 511-600) with the HumanEval runs' template
 #         family (code-chat-continue), then AdaDec and greedy on all 164 HumanEval problems.
 # early   smollm2-135m on all 150 problems of tasks/arith-easy: a fixed run of 16 samples, its replays under
@@ -26,18 +28,18 @@ mkdir -p "$OUT"
 log() { echo "$(date -u +%FT%TZ) $*" | tee -a "$OUT/measure.log" >&2; }
 run() { log "START $*"; "$@" > "$OUT/last.out" 2>> "$OUT/measure.err"; log "END $*"; }
 
-foreal() {
-    local arith="tasks/arith-easy.jsonl --limit 50 --max-tokens 96"
-    local gsm="$GSM --limit 40 --max-tokens 192"
-    local common="--samples 1 --temperature 0 --quiet"
-    for set in arith gsm; do
-        local args; [ $set = arith ] && args=$arith || args=$gsm
-        run $Q run $args $common --model qwen2.5-coder-0.5b --out "$OUT/foreal-$set-leader"
-        for n in 5 15 25; do
-            for p in 1.0 0.5; do
-                run $Q run $args $common --decoder foreal --leader qwen2.5-coder-0.5b --draft smollm2-135m \
-                    --lead-tokens $n --lead-prob $p --out "$OUT/foreal-$set-n$n-p$p"
-            done
+foreal() {  # foreal arith|gsm
+    local args
+    case $1 in
+    arith) args="tasks/arith-easy.jsonl --limit ${ARITH_LIMIT:-30} --max-tokens 96" ;;
+    gsm) args="$GSM --limit ${GSM_LIMIT:-20} --max-tokens 192" ;;
+    esac
+    local common="--samples 1 --temperature 0 --quiet ${THREADS:+--threads $THREADS}"
+    run $Q run $args $common --model qwen2.5-coder-0.5b --out "$OUT/foreal-$1-leader"
+    for n in 5 15 25; do
+        for p in 1.0 0.5; do
+            run $Q run $args $common --decoder foreal --leader qwen2.5-coder-0.5b --draft smollm2-135m \
+                --lead-tokens $n --lead-prob $p --out "$OUT/foreal-$1-n$n-p$p"
         done
     done
 }
@@ -68,18 +70,18 @@ early() {
               $Q stop-replay "$FIXED/paths.jsonl" --stop-rule $1 --stop-threshold $2 --round $3; } >> "$REPLAYS"
         done
     }
-    local common="tasks/arith-easy.jsonl --model smollm2-135m --samples 16 --max-tokens 128 --temperature 0.7 --seed 0 --quiet"
+    local common="tasks/arith-easy.jsonl --model smollm2-135m --samples 16 --max-tokens 128 --temperature 0.7 --seed 0 --quiet ${THREADS:+--threads $THREADS}"
     run $Q run $common --out "$OUT/early-fixed16"
     FIXED="$OUT/early-fixed16" REPLAYS="$OUT/early-replays.txt"; : > "$REPLAYS"; replays
-    # An easy set for the model: qwen2.5-coder-0.5b gets most of arith-easy right (first 50 problems).
-    local easy="tasks/arith-easy.jsonl --model qwen2.5-coder-0.5b --limit 50 --samples 16 --max-tokens 128 --temperature 0.7 --seed 0 --quiet"
-    run $Q run $easy --out "$OUT/early-qwen-fixed16"
-    FIXED="$OUT/early-qwen-fixed16" REPLAYS="$OUT/early-qwen-replays.txt"; : > "$REPLAYS"; replays
     # Real adaptive runs (the replay takes the same paths; these confirm it and measure time).
-    for rule in ${ADAPTIVE_RULES:-beta:0.8:2 beta:0.7:2}; do
+    for rule in ${ADAPTIVE_RULES:-beta:0.8:2}; do
         IFS=: read -r r t k <<< "$rule"
         run $Q run $common --adaptive --stop-rule $r --stop-threshold $t --round $k --out "$OUT/early-adaptive-$r$t-r$k"
     done
+    # An easy set for the model: qwen2.5-coder-0.5b gets most of arith-easy right (first ${EASY_LIMIT:-20} problems).
+    local easy="tasks/arith-easy.jsonl --model qwen2.5-coder-0.5b --limit ${EASY_LIMIT:-20} --samples 16 --max-tokens 128 --temperature 0.7 --seed 0 --quiet ${THREADS:+--threads $THREADS}"
+    run $Q run $easy --out "$OUT/early-qwen-fixed16"
+    FIXED="$OUT/early-qwen-fixed16" REPLAYS="$OUT/early-qwen-replays.txt"; : > "$REPLAYS"; replays
 }
 
 report() {
@@ -97,11 +99,13 @@ report() {
 }
 
 case $PART in
-foreal) foreal ;;
+foreal) foreal arith; foreal gsm ;;
+foreal-arith) foreal arith ;;
+foreal-gsm) foreal gsm ;;
 adadec) adadec ;;
 early) early ;;
 report) report ;;
-all) early; adadec; foreal; report ;;
+all) early; adadec; foreal arith; foreal gsm; report ;;
 *) echo "unknown part $PART" >&2; exit 2 ;;
 esac
 log "DONE $PART"
