@@ -20,6 +20,11 @@ public struct Cost: Sendable, Codable, Hashable {
     public var pausedFraction: Double?
     /// AdaDec: forward passes (token rows) spent on look-ahead roll-outs beyond the main loop's; `nil` otherwise.
     public var extraForwardPasses: Int?
+    /// AdaDec: paused steps whose reranked token differed from the greedy one; `nil` when not reported.
+    public var changedSteps: Int?
+    /// Decoders over servers: completion requests sent for the path (roll-outs and probes included); `nil`
+    /// otherwise.
+    public var requests: Int?
 
     /// One model's share of a path's cost.
     public struct ModelUsage: Sendable, Codable, Hashable {
@@ -65,7 +70,7 @@ public struct Cost: Sendable, Codable, Hashable {
     enum CodingKeys: String, CodingKey {
         case promptTokens = "prompt_tokens", generatedTokens = "generated_tokens", flops, seconds
         case perModel = "per_model", leaderShare = "leader_share", switches, pausedFraction = "paused_fraction"
-        case extraForwardPasses = "extra_forward_passes"
+        case extraForwardPasses = "extra_forward_passes", changedSteps = "changed_steps", requests
     }
 
     public init(from decoder: any Decoder) throws {
@@ -79,6 +84,8 @@ public struct Cost: Sendable, Codable, Hashable {
         switches = try c.decodeIfPresent(Int.self, forKey: .switches)
         pausedFraction = try c.decodeIfPresent(Double.self, forKey: .pausedFraction)
         extraForwardPasses = try c.decodeIfPresent(Int.self, forKey: .extraForwardPasses)
+        changedSteps = try c.decodeIfPresent(Int.self, forKey: .changedSteps)
+        requests = try c.decodeIfPresent(Int.self, forKey: .requests)
     }
 }
 

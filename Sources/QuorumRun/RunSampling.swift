@@ -252,6 +252,8 @@ public enum RunSampling {
             cost.switches = extra.switches
             cost.pausedFraction = extra.pausedFraction
             cost.extraForwardPasses = extra.extraForwardPasses
+            cost.changedSteps = extra.changedSteps
+            cost.requests = extra.requests
         }
         return ReasoningPath(
             problem: problem.id, path: sampled.path, text: sampled.text, answer: answer, meanLogprob: mean,

@@ -48,6 +48,8 @@ public enum PathLine {
         if let switches = cost.switches { extra += ",\"switches\":\(switches)" }
         if let paused = cost.pausedFraction { extra += ",\"paused_fraction\":\(number(paused))" }
         if let passes = cost.extraForwardPasses { extra += ",\"extra_forward_passes\":\(passes)" }
+        if let changed = cost.changedSteps { extra += ",\"changed_steps\":\(changed)" }
+        if let requests = cost.requests { extra += ",\"requests\":\(requests)" }
         return "{\"prompt_tokens\":\(cost.promptTokens),\"generated_tokens\":\(cost.generatedTokens),"
             + "\"flops\":\(number(cost.flops)),\"per_model\":{\(models.joined(separator: ","))},"
             + "\"seconds\":\(number(cost.seconds))\(extra)}"

@@ -47,6 +47,7 @@ public struct AdaDecPathSampler: PathSampler {
             var extra = Cost()
             extra.pausedFraction = r.pausedFraction
             extra.extraForwardPasses = r.extraForwardPasses
+            extra.changedSteps = r.changedSteps
             // Roll-out rows are forward passes of this model: they count as generated tokens of its cost.
             let usage = [modelName: Cost.ModelUsage(generated: r.tokens.count + r.extraForwardPasses, prefilled: prompt.count)]
             paths.append(SampledPath(
