@@ -67,8 +67,11 @@ final class ServerFoReaLWriter: FoReaLWriter, @unchecked Sendable {
         var result = FoReaL.Piece(
             logprobs: piece.tokens.map(\.logprob), tokenBytes: piece.tokens.map(\.bytes), trailing: piece.uncovered)
         var ending = piece.ending
+        var after: [UInt8]?
         if case .stopAmong(let candidates) = ending {
-            ending = .stop(try await probe(after: shared + String(decoding: piece.text, as: UTF8.self), candidates, c))
+            let (stop, bytes) = try await probe(shared, piece, candidates, stops)
+            ending = .stop(stop)
+            after = bytes
         }
         switch ending {
         case .length:
@@ -80,7 +83,7 @@ final class ServerFoReaLWriter: FoReaLWriter, @unchecked Sendable {
                 result.end = .stopString
             } else {
                 result.end = .sentence
-                result.trailing += Array(stop.utf8).filter { $0 != 0x20 && $0 != 0x09 }
+                result.trailing += Self.reappended(stop, after: after)
             }
         case .stopAmong:
             result.end = .stopString  // not reached: the probe names one
@@ -112,22 +115,46 @@ final class ServerFoReaLWriter: FoReaLWriter, @unchecked Sendable {
         return piece
     }
 
-    /// Which of `candidates` follows `context`: the one the likeliest next token begins (or that begins it).
-    /// Delimiters win ties with longer template stop strings (a template stop string is still found on the
-    /// shared text once the next piece is written).
-    private func probe(after context: String, _ candidates: [String], _ c: FoReaL.Configuration) async throws -> String {
+    /// What goes back into the text for the delimiter `stop`: a newline delimiter brings the rest of the token
+    /// that held the newline when the probe saw it (the engine keeps a token holding a newline whole, e.g.
+    /// ".\n\n"), else the newline; ". ", "? ", "! " bring their punctuation (the space comes with the next
+    /// writer's first token, as on the engine).
+    static func reappended(_ stop: String, after: [UInt8]?) -> [UInt8] {
+        let bytes = Array(stop.utf8)
+        if bytes.first == 0x0A, let after, after.first == 0x0A { return after }
+        return bytes.filter { $0 != 0x20 && $0 != 0x09 }
+    }
+
+    /// Which of `candidates` ended `piece`, when the server did not say: one more request, greedy and without
+    /// stop strings, regenerates the piece's last token and a few after it (as many as the server dropped,
+    /// plus one), and the candidate its text after the piece begins with is taken (the first in `stops`
+    /// order, as servers match them). Exact for greedy decoding up to re-tokenization of the text; an estimate
+    /// when sampling (the regenerated tokens are the likeliest, not the drawn ones); when nothing matches, the
+    /// first candidate in `stops` order. Returns the stop string and, for a newline, the text from the
+    /// newline to the end of the token that held it.
+    private func probe(
+        _ shared: String, _ piece: ServerPiece, _ candidates: [String], _ stops: [String]
+    ) async throws -> (String, [UInt8]?) {
         probes += 1
+        let last = piece.tokens.last?.bytes ?? []
+        let context = shared + String(decoding: Array(piece.text.prefix(piece.text.count - last.count)), as: UTF8.self)
+        let dropped = max(0, piece.generated - piece.tokens.count)
         let request = CompletionRequest(
-            prompt: prompt + context, maxTokens: 1, temperature: 0, topK: 0, n: 1, logprobs: 20)
-        let piece = try await complete(request, stops: [])
-        var alternatives = piece.tokens.first?.top ?? piece.endToken?.top ?? []
-        if alternatives.isEmpty, let t = piece.tokens.first { alternatives = [TokenAlternative(token: "", logprob: 0, bytes: t.bytes)] }
-        let ordered = candidates.sorted { $0.utf8.count < $1.utf8.count }
-        for alt in alternatives {
-            let a = String(decoding: alt.bytes ?? Array(alt.token.utf8), as: UTF8.self)
-            guard !a.isEmpty else { continue }
-            if let match = ordered.first(where: { a.hasPrefix($0) || $0.hasPrefix(a) }) { return match }
+            prompt: prompt + context, maxTokens: min(16, dropped + 2), temperature: 0, topP: 1, topK: 0, minP: 0, n: 1,
+            logprobs: 1)
+        let regenerated = try await complete(request, stops: [])
+        let ordered = stops.filter { candidates.contains($0) }
+        guard regenerated.text.starts(with: last) else { return (ordered.first ?? candidates[0], nil) }
+        let after = Array(regenerated.text.dropFirst(last.count))
+        guard let stop = ordered.first(where: { after.starts(with: Array($0.utf8)) }) else {
+            return (ordered.first ?? candidates[0], nil)
         }
-        return ordered[0]
+        // The end of the regenerated token that holds the first byte after the piece.
+        var end = 0
+        for t in regenerated.tokens {
+            end += t.bytes.count
+            if end > last.count { break }
+        }
+        return (stop, Array(regenerated.text[last.count..<max(last.count + 1, min(end, regenerated.text.count))]))
     }
 }

@@ -61,7 +61,9 @@ struct ServerPiece: Sendable {
 
     /// Reads `c`, a completion requested with `stops` and log-probabilities.
     init(_ c: Completion, stops: [String]) throws(RunError) {
-        guard let lp = c.logprobs else {
+        // llama.cpp sends `logprobs: null` when the stop string took every token of the completion.
+        let empty = c.text.isEmpty ? TokenLogprobs(tokens: [], logprobs: []) : nil
+        guard let lp = c.logprobs ?? empty else {
             throw .serverAnswer(endpoint: c.endpoint, reason: "a completion without log-probabilities")
         }
         text = Array(c.text.utf8)
