@@ -43,6 +43,10 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
     public var pausedFraction: Double?
     /// Extra forward passes summed over paths (AdaDec).
     public var extraForwardPasses: Int?
+    /// Changed steps summed over paths that report them (AdaDec).
+    public var changedSteps: Int?
+    /// Completion requests summed over paths that report them (decoders over servers).
+    public var requests: Int?
     /// Accuracy (%) of each reference method selecting over all paths of each problem with a gold answer
     /// (empty for code runs: their programs are judged by execution, in the run's evaluation).
     public var accuracyAllPaths: [String: Double]
@@ -59,7 +63,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
             problems: 0, paths: 0, pathsPerProblem: 0, fewestPaths: 0, mostPaths: 0, generatedTokens: 0,
             promptTokens: 0, flops: 0, seconds: 0, perModel: [:], accuracyAllPaths: [:])
         var shares: [Double] = [], switches: [Double] = [], paused: [Double] = []
-        var extra: Int?
+        var extra: Int?, changed: Int?, requests: Int?
         var counts: [Int] = []
         var correct: [String: Double] = [:]
         var graded = 0
@@ -83,6 +87,8 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
                 if let v = cost.switches { switches.append(Double(v)) }
                 if let v = cost.pausedFraction { paused.append(v) }
                 if let v = cost.extraForwardPasses { extra = (extra ?? 0) + v }
+                if let v = cost.changedSteps { changed = (changed ?? 0) + v }
+                if let v = cost.requests { requests = (requests ?? 0) + v }
             }
             // Code answers are judged by running them (the code section of eval.md), never by comparing their
             // text with the reference solution, so code runs get no accuracy here.
@@ -105,6 +111,8 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
         s.switches = mean(switches)
         s.pausedFraction = mean(paused)
         s.extraForwardPasses = extra
+        s.changedSteps = changed
+        s.requests = requests
         if graded > 0 {
             for method in SelectionMethod.reference {
                 s.accuracyAllPaths[method.rawValue] = 100 * (correct[method.rawValue] ?? 0) / Double(graded)
@@ -132,6 +140,8 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
         if let switches { extras.append(String(format: "%.2f switches per path", switches)) }
         if let pausedFraction { extras.append(String(format: "paused fraction %.4f", pausedFraction)) }
         if let extraForwardPasses { extras.append("\(extraForwardPasses) extra forward passes") }
+        if let changedSteps { extras.append("\(changedSteps) changed steps") }
+        if let requests { extras.append("\(requests) server requests") }
         if !extras.isEmpty { lines += ["", extras.joined(separator: "; ")] }
         if !accuracyAllPaths.isEmpty {
             let methods = SelectionMethod.reference.map(\.rawValue).filter { accuracyAllPaths[$0] != nil }

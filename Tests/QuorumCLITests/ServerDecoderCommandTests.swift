@@ -46,6 +46,7 @@ struct ServerDecoderCommandTests {
             }
             let summary = String(decoding: try #require(FileManager.default.contents(atPath: dir + "/out/cost.json")), as: UTF8.self)
             #expect(summary.contains("\"leader_share\""))
+            #expect(summary.contains("\"requests\""))
         }
     }
 
@@ -80,6 +81,8 @@ struct ServerDecoderCommandTests {
                 #expect((usage["generated"] as? Int ?? 0) >= tokens.count + rollouts - 1)
                 #expect(cost["flops"] as? Double == 0)
             }
+            let summary = String(decoding: try #require(FileManager.default.contents(atPath: dir + "/out/cost.json")), as: UTF8.self)
+            #expect(summary.contains("\"changed_steps\"") && summary.contains("\"requests\""))
         }
     }
 }

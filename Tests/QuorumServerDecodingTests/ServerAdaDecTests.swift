@@ -149,6 +149,40 @@ struct ServerAdaDecTests {
         }
     }
 
+    /// OpenAI's legacy form (vLLM): no token ids, so prompts are text.
+    static func legacy(_ tokens: [(String, Double, [String: Double])], finish: String, generated: Int) -> [UInt8] {
+        Responses.json([
+            "choices": [[
+                "index": 0, "text": tokens.map(\.0).joined(), "finish_reason": finish, "stop_reason": NSNull(),
+                "logprobs": [
+                    "tokens": tokens.map(\.0), "token_logprobs": tokens.map(\.1), "top_logprobs": tokens.map(\.2),
+                ] as [String: Any],
+            ] as [String: Any]],
+            "usage": ["prompt_tokens": 4, "completion_tokens": generated],
+        ])
+    }
+
+    @Test func withoutTokenIDsThePromptsAreText() async throws {
+        let server = try FaultServer { request, _ in
+            switch request.json["prompt"] as? String ?? "" {
+            case "P":
+                return .respond(status: 200, body: Self.legacy([
+                    ("a", -0.01, ["a": -0.01]), (" b", -0.7, [" b": -0.7, " x": -0.8]),
+                ], finish: "length", generated: 2))
+            case "Pa b": return .respond(status: 200, body: Self.legacy([(".", -3, [".": -3])], finish: "length", generated: 1))
+            case "Pa x": return .respond(status: 200, body: Self.legacy([("!", -0.1, ["!": -0.1])], finish: "length", generated: 1))
+            default: return .respond(status: 400, body: Array("unexpected prompt".utf8))
+            }
+        }
+        let backend = try ServerSupport.backend(server.baseURL, attempts: 1)
+        let decoder = ServerAdaDec(configuration: AdaDec.Configuration(threshold: 0.5, lookahead: 1, candidates: 2, maxTokens: 2))
+        let r = try await decoder.generate(backend: backend, prompt: "P")
+        try await backend.shutdown()
+        #expect(r.text == "a x")
+        #expect(r.tokens == nil && !r.tokenPrompts)
+        #expect(r.steps == 2 && r.changedSteps == 1 && r.requests == 3 && r.finish == .length)
+    }
+
     @Test func aRolloutThatFailsFailsTheCompletionClearly() async throws {
         let server = try FaultServer { request, _ in
             if request.json["prompt"] is String {
