@@ -169,7 +169,11 @@ public enum FoReaL {
         var logprobs: [Double] = []
         var result = Result(text: "", logprobs: [], finish: .length)
         var lastWriter: Int?
+        // Tokens of the text: kept tokens plus those written without a log-probability (a delimiter a server
+        // cut off), so that a writer that only ever writes such delimiters still uses up the budget.
+        var used = 0
         func kept(_ piece: Piece, by writer: Int) {
+            used += piece.count + piece.uncountedTokens
             guard !piece.bytes.isEmpty || !piece.logprobs.isEmpty else { return }
             if let lastWriter, lastWriter != writer { result.switches += 1 }
             lastWriter = writer
@@ -179,7 +183,7 @@ public enum FoReaL {
         }
         var finish: FinishReason?
         sentences: while finish == nil {
-            let budget = c.maxTokens - logprobs.count
+            let budget = c.maxTokens - used
             if budget <= 0 {
                 finish = .length
                 break
@@ -199,17 +203,17 @@ public enum FoReaL {
                 switch piece.end {
                 case .endOfGeneration, .stopString: finish = .stop
                 case .sentence: continue sentences
-                case .limit: if logprobs.count >= c.maxTokens { finish = .length }
+                case .limit: if used >= c.maxTokens { finish = .length }
                 }
                 if finish != nil { break }
             }
             let piece = try await d.write(
-                after: text, limit: min(c.sentenceCap, c.maxTokens - logprobs.count), startsSentence: !led,
+                after: text, limit: min(c.sentenceCap, c.maxTokens - used), startsSentence: !led,
                 configuration: c)
             kept(piece, by: 1)
             switch piece.end {
             case .endOfGeneration, .stopString: finish = .stop
-            case .sentence, .limit: if logprobs.count >= c.maxTokens { finish = .length }
+            case .sentence, .limit: if used >= c.maxTokens { finish = .length }
             }
         }
         result.finish = finish ?? .length
@@ -249,13 +253,19 @@ public enum FoReaL {
         public var trailing: [UInt8] = []
         /// Why the piece ended.
         public var end: End = .limit
+        /// Tokens the `trailing` bytes stand for (they count towards the text's token budget).
+        public var uncountedTokens = 0
 
         /// A piece; see the properties.
-        public init(logprobs: [Double] = [], tokenBytes: [[UInt8]] = [], trailing: [UInt8] = [], end: End = .limit) {
+        public init(
+            logprobs: [Double] = [], tokenBytes: [[UInt8]] = [], trailing: [UInt8] = [], end: End = .limit,
+            uncountedTokens: Int = 0
+        ) {
             self.logprobs = logprobs
             self.tokenBytes = tokenBytes
             self.trailing = trailing
             self.end = end
+            self.uncountedTokens = uncountedTokens
         }
 
         /// Number of kept tokens.

@@ -176,6 +176,28 @@ struct ServerFoReaLTests {
         #expect(retrying.requests.allSatisfy { ($0.json["stop"] as? [String]) == ["\n", ". ", "? ", "! ", "\nQ:"] })
     }
 
+    @Test func aDraftThatOnlyWritesDelimitersStillUsesUpTheBudget() async throws {
+        // Every piece is cut off by a stop string at its first token (llama.cpp then sends `logprobs: null`); the
+        // probe regenerates a newline. No log-probabilities ever come back, yet the text ends at its budget.
+        let server = try FaultServer { request, _ in
+            if request.has("stop") {
+                return .respond(status: 200, body: Responses.json([
+                    "choices": [["index": 0, "text": "", "finish_reason": "stop", "logprobs": NSNull()]],
+                    "usage": ["prompt_tokens": 3, "completion_tokens": 1],
+                ]))
+            }
+            return .respond(status: 200, body: Self.answer(["\n"], stop: nil))
+        }
+        let (l, d, backend) = try Self.writers(server.baseURL, attempts: 1)
+        let r = try await FoReaL.generate(leader: l, draft: d, configuration: Self.configuration(maxTokens: 4))
+        try await backend.shutdown()
+        #expect(r.text == "\n\n\n\n")
+        #expect(r.finish == .length)
+        #expect(r.logprobs.isEmpty)
+        #expect(r.draftRequests == 8)  // four pieces, four probes
+        #expect(d.probes == 4)
+    }
+
     @Test func aPieceWithoutLogprobsIsRefusedWithTheEndpoint() async throws {
         let server = try FaultServer { _, _ in
             .respond(status: 200, body: Responses.json([

@@ -88,6 +88,8 @@ final class ServerFoReaLWriter: FoReaLWriter, @unchecked Sendable {
         case .stopAmong:
             result.end = .stopString  // not reached: the probe names one
         }
+        // The re-appended delimiter (and text no entry covered) counts as one token of the text at least.
+        if !result.trailing.isEmpty { result.uncountedTokens = max(1, piece.generated - piece.tokens.count) }
         // A template stop string across the boundary with the shared text (or shadowed by a delimiter).
         if result.end != .stopString, result.end != .endOfGeneration, !c.stop.isEmpty {
             let longest = c.stop.map(\.utf8.count).max() ?? 0
