@@ -77,6 +77,14 @@ struct ServerAdaDecTests {
             #expect(r.tokens == onEngine.tokens, "server \(r.text.debugDescription), engine \(onEngine.text.debugDescription)")
             #expect(r.changedSteps == onEngine.changedSteps)
             for (s, e) in zip(r.logprobs, onEngine.logprobs) { #expect(abs(s - e) < 0.1) }
+            // At τ = 0.5 nats the pause rule matters: the engine pauses on the full entropy, the server on the
+            // top-20 lower bound. Where the two agree on which steps reach τ, they commit the same text.
+            let engineHalf = try await AdaDec.generate(
+                model: engine, prompt: prompt,
+                configuration: AdaDec.Configuration(threshold: 0.5, maxTokens: 16, stop: Self.stop))
+            let half = try await Self.decoder(0.5, maxTokens: 16).generate(backend: b[0], prompt: ServerSupport.prompt)
+            #expect(half.pausedSteps == engineHalf.pausedSteps && half.pausedSteps > 0)
+            #expect(half.tokens == engineHalf.tokens, "server \(half.text.debugDescription), engine \(engineHalf.text.debugDescription)")
         }
     }
 }

@@ -101,13 +101,14 @@ final class ServerFoReaLWriter: FoReaLWriter, @unchecked Sendable {
 
     func cut(_ piece: FoReaL.Piece, keeping count: Int) async throws -> FoReaL.Piece { piece.keeping(count) }
 
-
     private func complete(_ request: CompletionRequest, stops: [String]) async throws -> ServerPiece {
         var request = request
-        request.seed = UInt32(truncatingIfNeeded: PathSeeds.mix(PathSeeds.mix(pathSeed) ^ UInt64(requests) ^ (stream << 32)) >> 33)
+        let mixed = PathSeeds.mix(PathSeeds.mix(pathSeed) ^ UInt64(requests) ^ (stream << 32))
+        request.seed = UInt32(truncatingIfNeeded: mixed >> 33)
         let completions = try await backend.complete(request)
         guard completions.count == 1, let c = completions.first else {
-            throw RunError.serverAnswer(endpoint: completions.first?.endpoint ?? "server", reason: "asked for 1 completion, received \(completions.count)")
+            throw RunError.serverAnswer(
+                endpoint: completions.first?.endpoint ?? "server", reason: "asked for 1 completion, received \(completions.count)")
         }
         requests += 1
         let piece = try ServerPiece(c, stops: stops)
