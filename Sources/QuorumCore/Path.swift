@@ -18,13 +18,18 @@ public struct Cost: Sendable, Codable, Hashable {
     public var switches: Int?
     /// AdaDec: the fraction of decoding steps that paused to look ahead; `nil` for other decoders.
     public var pausedFraction: Double?
-    /// AdaDec: forward passes (token rows) spent on look-ahead roll-outs beyond the main loop's; `nil` otherwise.
+    /// AdaDec: token rows run for look-ahead roll-outs that the main loop did not take over (the work beyond
+    /// greedy decoding's one row per generated token); `nil` otherwise.
     public var extraForwardPasses: Int?
     /// AdaDec: paused steps whose reranked token differed from the greedy one; `nil` when not reported.
     public var changedSteps: Int?
     /// Decoders over servers: completion requests sent for the path (roll-outs and probes included); `nil`
     /// otherwise.
     public var requests: Int?
+    /// AdaDec: model calls (batched forward passes) beyond greedy decoding's one per generated token; `nil`
+    /// otherwise. The roll-outs of a paused step advance together, one call per look-ahead token, and the
+    /// chosen candidate's calls are not extra when the main loop takes its roll-out over.
+    public var extraModelCalls: Int?
 
     /// One model's share of a path's cost.
     public struct ModelUsage: Sendable, Codable, Hashable {
@@ -70,7 +75,8 @@ public struct Cost: Sendable, Codable, Hashable {
     enum CodingKeys: String, CodingKey {
         case promptTokens = "prompt_tokens", generatedTokens = "generated_tokens", flops, seconds
         case perModel = "per_model", leaderShare = "leader_share", switches, pausedFraction = "paused_fraction"
-        case extraForwardPasses = "extra_forward_passes", changedSteps = "changed_steps", requests
+        case extraForwardPasses = "extra_forward_passes", extraModelCalls = "extra_model_calls"
+        case changedSteps = "changed_steps", requests
     }
 
     public init(from decoder: any Decoder) throws {
@@ -86,6 +92,7 @@ public struct Cost: Sendable, Codable, Hashable {
         extraForwardPasses = try c.decodeIfPresent(Int.self, forKey: .extraForwardPasses)
         changedSteps = try c.decodeIfPresent(Int.self, forKey: .changedSteps)
         requests = try c.decodeIfPresent(Int.self, forKey: .requests)
+        extraModelCalls = try c.decodeIfPresent(Int.self, forKey: .extraModelCalls)
     }
 }
 

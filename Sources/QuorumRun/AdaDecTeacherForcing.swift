@@ -8,9 +8,19 @@ import QuorumDecode
 public enum AdaDecTeacherForcing {
     /// The gold solution text that follows the rendered prompt, or nil when the problem carries none.
     /// GSM8K: the worked solution with its `<<…>>` calculator notes removed and lines joined, then
-    /// "The answer is N." (the few-shot exemplars' form); code tasks: the canonical solution as given.
+    /// "The answer is N." (the few-shot exemplars' form); HumanEval: the canonical solution (a function body)
+    /// as given; MBPP: the reference program (`code`) with CRLF line ends made LF and each line's leading tabs
+    /// made four spaces (MBPP's programs mix both; the models write spaces, and a tab where the model would
+    /// put spaces would count as a wrong greedy token at every indented line).
     public static func solution(of problem: Problem) -> String? {
         if let code = problem.metadata["canonical_solution"], !code.isEmpty { return code }
+        if let code = problem.metadata["code"], !code.isEmpty {
+            let lines = code.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+            return lines.map { line in
+                let tabs = line.prefix { $0 == "\t" }.count
+                return String(repeating: "    ", count: tabs) + line.dropFirst(tabs)
+            }.joined(separator: "\n")
+        }
         guard let worked = problem.metadata["solution"], let gold = problem.gold else { return nil }
         var text = worked
         while let open = text.range(of: "<<"), let close = text.range(of: ">>", range: open.upperBound..<text.endIndex) {

@@ -41,8 +41,10 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
     public var switches: Double?
     /// Mean paused fraction over paths that report it (AdaDec).
     public var pausedFraction: Double?
-    /// Extra forward passes summed over paths (AdaDec).
+    /// Extra forward passes (token rows) summed over paths (AdaDec).
     public var extraForwardPasses: Int?
+    /// Extra model calls (batched forward passes) summed over paths (AdaDec).
+    public var extraModelCalls: Int?
     /// Changed steps summed over paths that report them (AdaDec).
     public var changedSteps: Int?
     /// Completion requests summed over paths that report them (decoders over servers).
@@ -64,6 +66,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
             promptTokens: 0, flops: 0, seconds: 0, perModel: [:], accuracyAllPaths: [:])
         var shares: [Double] = [], switches: [Double] = [], paused: [Double] = []
         var extra: Int?, changed: Int?, requests: Int?
+        var extraCalls: Int?
         var counts: [Int] = []
         var correct: [String: Double] = [:]
         var graded = 0
@@ -87,6 +90,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
                 if let v = cost.switches { switches.append(Double(v)) }
                 if let v = cost.pausedFraction { paused.append(v) }
                 if let v = cost.extraForwardPasses { extra = (extra ?? 0) + v }
+                if let v = cost.extraModelCalls { extraCalls = (extraCalls ?? 0) + v }
                 if let v = cost.changedSteps { changed = (changed ?? 0) + v }
                 if let v = cost.requests { requests = (requests ?? 0) + v }
             }
@@ -111,6 +115,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
         s.switches = mean(switches)
         s.pausedFraction = mean(paused)
         s.extraForwardPasses = extra
+        s.extraModelCalls = extraCalls
         s.changedSteps = changed
         s.requests = requests
         if graded > 0 {
@@ -139,7 +144,11 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
         if let leaderShare { extras.append(String(format: "leader share %.3f", leaderShare)) }
         if let switches { extras.append(String(format: "%.2f switches per path", switches)) }
         if let pausedFraction { extras.append(String(format: "paused fraction %.4f", pausedFraction)) }
-        if let extraForwardPasses { extras.append("\(extraForwardPasses) extra forward passes") }
+        func share(_ n: Int) -> String {
+            generatedTokens > 0 ? String(format: " (%.1f %% of generated tokens)", 100 * Double(n) / Double(generatedTokens)) : ""
+        }
+        if let extraForwardPasses { extras.append("\(extraForwardPasses) extra forward passes in token rows\(share(extraForwardPasses))") }
+        if let extraModelCalls { extras.append("\(extraModelCalls) extra model calls\(share(extraModelCalls))") }
         if let changedSteps { extras.append("\(changedSteps) changed steps") }
         if let requests { extras.append("\(requests) server requests") }
         if !extras.isEmpty { lines += ["", extras.joined(separator: "; ")] }

@@ -252,6 +252,7 @@ public enum RunSampling {
             cost.switches = extra.switches
             cost.pausedFraction = extra.pausedFraction
             cost.extraForwardPasses = extra.extraForwardPasses
+            cost.extraModelCalls = extra.extraModelCalls
             cost.changedSteps = extra.changedSteps
             cost.requests = extra.requests
         }

@@ -61,8 +61,8 @@ struct Run: AsyncParsableCommand {
 
     @Option(
         name: .customLong("batch"),
-        help: "Most paths the embedded engine advances per forward step; paths of later problems join as paths end. Does not change what is sampled.")
-    var maxBatch: Int = 16
+        help: "Most paths the embedded engine advances per forward step; paths of later problems join as paths end. Does not change what is sampled. (default: 16)")
+    var maxBatch: Int?
 
     @Option(help: "Paths per problem.")
     var samples: Int
@@ -190,7 +190,7 @@ struct Run: AsyncParsableCommand {
         if samples < 1 { throw ValidationError("--samples must be at least 1, not \(samples)") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, not \(limit)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
-        if maxBatch < 1 { throw ValidationError("--batch must be at least 1, not \(maxBatch)") }
+        if let maxBatch, maxBatch < 1 { throw ValidationError("--batch must be at least 1, not \(maxBatch)") }
         if !(timeout > 0) { throw ValidationError("--timeout must be positive") }
         if memory < 64 { throw ValidationError("--memory must be at least 64 (MiB)") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -199,6 +199,9 @@ struct Run: AsyncParsableCommand {
             if servedModel != nil { throw ValidationError("--served-model applies to servers (--model http://…)") }
         } else if threads != nil {
             throw ValidationError("--threads applies to the embedded engine, not to servers")
+        } else if maxBatch != nil {
+            throw ValidationError(
+                "--batch applies to the embedded engine; servers batch requests themselves (see --requests-per-server)")
         }
         switch decoder {
         case .foreal:
@@ -264,7 +267,7 @@ struct Run: AsyncParsableCommand {
                 leader: leader, draft: draft, threads: threads, kind: kind, apiKeyVariable: apiKeyEnv,
                 requestsPerEndpoint: requestsPerServer)
         } else {
-            runModel = try RunModel.engine(model, threads: threads, maxBatch: maxBatch, adadec: decoder == .adadec)
+            runModel = try RunModel.engine(model, threads: threads, maxBatch: maxBatch ?? 16, adadec: decoder == .adadec)
         }
         do {
             try await sample(set: set, taskSHA256: taskSHA256, kind: kind, runModel: runModel, sandbox: sandbox)
@@ -432,6 +435,9 @@ struct Run: AsyncParsableCommand {
             text += String(format: "; %.4g FLOPs", cost.flops)
             if let share = cost.leaderShare { text += String(format: ", leader share %.3f", share) }
             if let paused = cost.pausedFraction { text += String(format: ", paused %.4f", paused) }
+            if let calls = cost.extraModelCalls, cost.generatedTokens > 0 {
+                text += String(format: ", extra model calls %.1f %%", 100 * Double(calls) / Double(cost.generatedTokens))
+            }
         }
         guard let evaluation else {
             if let cost, !cost.accuracyAllPaths.isEmpty {

@@ -61,6 +61,7 @@ import Testing
             let paused = try #require(cost["paused_fraction"] as? Double)
             #expect((0...1).contains(paused))
             #expect(cost["extra_forward_passes"] is Int)
+            #expect(cost["extra_model_calls"] is Int)
         }
     }
 
@@ -77,5 +78,9 @@ import Testing
             #expect(r.status != 0, "\(extra)")
             #expect(!r.stderr.isEmpty)
         }
+        // --batch is the embedded engine's; with a server it would be ignored, so it is refused.
+        let r = try CLI.run(try Self.arguments(dir, ["--model", "http://127.0.0.1:9/v1", "--batch", "4"]))
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("--batch applies to the embedded engine"), "\(r.stderr)")
     }
 }

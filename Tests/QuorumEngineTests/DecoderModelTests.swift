@@ -89,8 +89,80 @@ import Testing
             model: m, prompt: p, configuration: .init(threshold: 0, lookahead: 3, candidates: 2, maxTokens: 20, stop: ["\nQ:"]))
         #expect(always.pausedSteps == always.steps && always.pausedFraction == 1)
         #expect(always.extraForwardPasses > 0 && always.extraForwardPasses <= always.steps * 2 * 3)
+        #expect(always.reusedRows > 0, "the chosen roll-outs are taken over")
+        #expect(always.extraModelCalls == always.rolloutCalls - always.reusedRows)
+        #expect(always.mainForwardPasses + always.reusedRows == always.tokens.count - 1, "every token but the last is fed once")
         #expect(always.logprobs.count == always.tokens.count)
         #expect(await m.sequenceCount == 0)
+    }
+
+    /// AdaDec written the plain way — every paused step rolls the candidates out on fresh forks and the main
+    /// loop computes every step itself — to check that taking the chosen roll-out over changes nothing.
+    static func plainAdaDec(_ m: EngineModel, _ p: [Int], tau: Double, lookahead: Int, candidates: Int, maxTokens: Int)
+        async throws -> [Int]
+    {
+        let s = await m.makeSequence()
+        var d = try await m.prefill(s, tokens: p, distributions: 1)[0]
+        var out: [Int] = []
+        let eog = m.endOfGenerationTokens
+        while out.count < maxTokens {
+            var token = d.argmax
+            if d.entropy >= tau {
+                var best = (score: -Double.infinity, token: token)
+                for c in d.top(candidates) {
+                    var sum = c.logprob, length = 0
+                    if !eog.contains(c.id) {
+                        let f = try await m.fork(s)
+                        var e = try await m.step([StepRow(sequence: f, token: c.id)])[0]
+                        while length < lookahead {
+                            let t = e.argmax
+                            if eog.contains(t) { break }
+                            sum += e.logprob(of: t)!
+                            length += 1
+                            if length == lookahead { break }
+                            e = try await m.step([StepRow(sequence: f, token: t)])[0]
+                        }
+                        await m.free(f)
+                    }
+                    let score = sum / Double(1 + length)
+                    if score > best.score { best = (score, c.id) }
+                }
+                token = best.token
+            }
+            out.append(token)
+            if eog.contains(token) || out.count == maxTokens { break }
+            d = try await m.step([StepRow(sequence: s, token: token)])[0]
+        }
+        await m.free(s)
+        return out
+    }
+
+    @Test(arguments: [0.0, 0.8, 2.0])
+    func takingTheChosenRolloutOverGivesThePlainResult(tau: Double) async throws {
+        let m = try Self.model("smollm2-135m")
+        let p = try Self.tokens(m, Self.prompt)
+        let plain = try await Self.plainAdaDec(m, p, tau: tau, lookahead: 4, candidates: 3, maxTokens: 32)
+        let r = try await AdaDec.generate(
+            model: m, prompt: p, configuration: .init(threshold: tau, lookahead: 4, candidates: 3, maxTokens: 32))
+        #expect(r.tokens == plain)
+        #expect(r.pausedSteps > 0)
+        #expect(r.reusedRows > 0)
+        #expect(r.extraModelCalls < r.rolloutCalls)
+        #expect(await m.sequenceCount == 0)
+    }
+
+    @Test func truncatingPositionsSharedWithAForkIsRefused() async throws {
+        let m = try Self.model("smollm2-135m")
+        let p = try Self.tokens(m, Self.prompt)
+        let s = await m.makeSequence()
+        _ = try await m.prefill(s, tokens: p, distributions: 0)
+        let f = try await m.fork(s)
+        _ = try await m.step([StepRow(sequence: f, token: 42)])
+        await #expect(throws: DecodeError.self) { try await m.truncate(f, to: p.count - 1) }
+        try await m.truncate(f, to: p.count)
+        #expect(try await m.tokens(of: f) == p)
+        await m.free(s)
+        await m.free(f)
     }
 
     @Test func teacherForcingRecordsOnePositionPerSolutionToken() async throws {

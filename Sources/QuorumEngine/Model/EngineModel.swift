@@ -144,11 +144,16 @@ public actor EngineModel: LanguageModel {
         sequences[sequence.rawValue] = nil
     }
 
-    /// Keeps the first `length` tokens of `sequence` and their cache positions.
+    /// Keeps the first `length` tokens of `sequence` and their cache positions. Positions shared with forks
+    /// (those it held when it was forked) cannot be dropped.
     public func truncate(_ sequence: SequenceID, to length: Int) throws(DecodeError) {
         let state = try self.state(sequence)
         guard (0...state.tokens.count).contains(length) else {
             throw .invalidRequest("cannot truncate \(sequence) of \(state.tokens.count) tokens to \(length)")
+        }
+        guard length >= state.cache.sharedCount else {
+            throw .unsupported(
+                "cannot truncate \(sequence) to \(length) tokens: its first \(state.cache.sharedCount) are shared with forks")
         }
         sequences[sequence.rawValue]?.tokens.removeLast(state.tokens.count - length)
         state.cache.count = length

@@ -5,7 +5,8 @@ import QuorumCore
 ///     {"problem", "path", "model", "decoder", "params", "text", "answer", "gold", "finish", "tokens",
 ///      "logprobs", "mean_logprob", "sum_logprob", "cost": {"prompt_tokens", "generated_tokens", "flops",
 ///      "per_model": {NAME: {"generated", "prefilled", "flops"}}, "seconds",
-///      ["leader_share", "switches", "paused_fraction", "extra_forward_passes"]}, "score",
+///      ["leader_share", "switches", "paused_fraction", "extra_forward_passes",
+///      "extra_model_calls"]}, "score",
 ///      "execution": {"status", "message", "seconds"}}
 ///
 /// `gold` is the problem's gold answer (absent when the task set gives none), so that a paths file can be
@@ -48,6 +49,7 @@ public enum PathLine {
         if let switches = cost.switches { extra += ",\"switches\":\(switches)" }
         if let paused = cost.pausedFraction { extra += ",\"paused_fraction\":\(number(paused))" }
         if let passes = cost.extraForwardPasses { extra += ",\"extra_forward_passes\":\(passes)" }
+        if let calls = cost.extraModelCalls { extra += ",\"extra_model_calls\":\(calls)" }
         if let changed = cost.changedSteps { extra += ",\"changed_steps\":\(changed)" }
         if let requests = cost.requests { extra += ",\"requests\":\(requests)" }
         return "{\"prompt_tokens\":\(cost.promptTokens),\"generated_tokens\":\(cost.generatedTokens),"

@@ -5,7 +5,8 @@ import QuorumDecode
 /// Samples paths with AdaDec (``AdaDec``) from the embedded engine: greedy decoding that pauses to rerank the
 /// top candidates by greedy look-ahead where the full-vocabulary entropy reaches τ. AdaDec is deterministic,
 /// so every path of a problem is the same; runs use `--samples 1`. The run's shared prompt prefix is
-/// prefilled once (``PrefixCache``). Cost: paused fraction and extra forward passes (roll-out token rows).
+/// prefilled once (``PrefixCache``). Cost: paused fraction, extra forward passes (roll-out token rows
+/// the main loop did not take over) and extra model calls (batched forward passes beyond greedy's).
 public struct AdaDecPathSampler: PathSampler {
     /// The model.
     public let model: any LanguageModel
@@ -47,6 +48,7 @@ public struct AdaDecPathSampler: PathSampler {
             var extra = Cost()
             extra.pausedFraction = r.pausedFraction
             extra.extraForwardPasses = r.extraForwardPasses
+            extra.extraModelCalls = r.extraModelCalls
             extra.changedSteps = r.changedSteps
             // Roll-out rows are forward passes of this model: they count as generated tokens of its cost.
             let usage = [modelName: Cost.ModelUsage(generated: r.tokens.count + r.extraForwardPasses, prefilled: prompt.count)]
