@@ -42,12 +42,16 @@ public struct Cost: Sendable, Codable, Hashable {
         /// Of `prefilled`, the tokens of the prompt in this model's tokenizer, when the decoder reports it (two
         /// models tokenize the prompt differently); `nil` otherwise.
         public var prompt: Int?
+        /// Wall-clock seconds spent waiting on this model, when the decoder times its models apart (FoReaL);
+        /// `nil` otherwise.
+        public var seconds: Double?
         /// A usage; see the properties.
-        public init(generated: Int, prefilled: Int, flops: Double = 0, prompt: Int? = nil) {
+        public init(generated: Int, prefilled: Int, flops: Double = 0, prompt: Int? = nil, seconds: Double? = nil) {
             self.generated = generated
             self.prefilled = prefilled
             self.flops = flops
             self.prompt = prompt
+            self.seconds = seconds
         }
 
         public init(from decoder: any Decoder) throws {
@@ -56,9 +60,10 @@ public struct Cost: Sendable, Codable, Hashable {
             prefilled = try c.decodeIfPresent(Int.self, forKey: .prefilled) ?? 0
             flops = try c.decodeIfPresent(Double.self, forKey: .flops) ?? 0
             prompt = try c.decodeIfPresent(Int.self, forKey: .prompt)
+            seconds = try c.decodeIfPresent(Double.self, forKey: .seconds)
         }
 
-        enum CodingKeys: String, CodingKey { case generated, prefilled, flops, prompt }
+        enum CodingKeys: String, CodingKey { case generated, prefilled, flops, prompt, seconds }
     }
 
     public init(

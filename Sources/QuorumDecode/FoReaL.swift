@@ -109,6 +109,8 @@ public enum FoReaL {
         public var leaderKept = 0, draftKept = 0
         /// Completion requests each writer sent (0 on the engine).
         public var leaderRequests = 0, draftRequests = 0
+        /// Wall-clock seconds spent in each writer's turns.
+        public var leaderSeconds = 0.0, draftSeconds = 0.0
         /// How often the writing model changed.
         public var switches = 0
         /// Sentences, and those the leader led.
@@ -193,12 +195,14 @@ public enum FoReaL {
             if gate.uniform() < c.leadProbability {
                 led = true
                 result.ledSentences += 1
+                let started = ContinuousClock.now
                 var piece = try await l.write(
                     after: text, limit: min(c.leadTokens, budget), startsSentence: true, configuration: c)
                 if piece.end == .limit, piece.count < budget {
                     // Cut back to the last word boundary (not to nothing).
                     if let cut = piece.lastWordStart(), cut > 0 { piece = try await l.cut(piece, keeping: cut) }
                 }
+                result.leaderSeconds += Self.seconds(since: started)
                 kept(piece, by: 0)
                 switch piece.end {
                 case .endOfGeneration, .stopString: finish = .stop
@@ -207,9 +211,11 @@ public enum FoReaL {
                 }
                 if finish != nil { break }
             }
+            let started = ContinuousClock.now
             let piece = try await d.write(
                 after: text, limit: min(c.sentenceCap, c.maxTokens - used), startsSentence: !led,
                 configuration: c)
+            result.draftSeconds += Self.seconds(since: started)
             kept(piece, by: 1)
             switch piece.end {
             case .endOfGeneration, .stopString: finish = .stop
@@ -228,6 +234,11 @@ public enum FoReaL {
         result.leaderRequests = l.requests
         result.draftRequests = d.requests
         return result
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = start.duration(to: .now)
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// Why a piece ended.

@@ -16,6 +16,8 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
         public var prefilled: Int
         /// 2 × parameters × tokens.
         public var flops: Double
+        /// Seconds spent waiting on the model, summed over the paths that time it (FoReaL); `nil` otherwise.
+        public var seconds: Double?
     }
 
     /// Problems with at least one path.
@@ -84,6 +86,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
                     totals.generated += usage.generated
                     totals.prefilled += usage.prefilled
                     totals.flops += usage.flops
+                    if let v = usage.seconds { totals.seconds = (totals.seconds ?? 0) + v }
                     s.perModel[name] = totals
                 }
                 if let v = cost.leaderShare { shares.append(v) }

@@ -35,6 +35,7 @@ struct ServerDecoderCommandTests {
                 for usage in perModel.values {
                     #expect(usage["flops"] as? Double == 0)  // a server does not say its parameter count
                     #expect(usage["generated"] is Int && usage["prefilled"] is Int)
+                    #expect((usage["seconds"] as? Double ?? -1) >= 0)
                 }
                 let draft = try #require(perModel.first { $0.key.hasPrefix("draft:") }?.value)
                 #expect((draft["generated"] as? Int ?? 0) > 0)

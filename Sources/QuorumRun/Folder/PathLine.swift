@@ -42,7 +42,8 @@ public enum PathLine {
         let models = cost.perModel.keys.sorted().map { name in
             let usage = cost.perModel[name]!
             return "\(string(name)):{\"generated\":\(usage.generated),\"prefilled\":\(usage.prefilled),"
-                + "\"flops\":\(number(usage.flops))" + (usage.prompt.map { ",\"prompt\":\($0)" } ?? "") + "}"
+                + "\"flops\":\(number(usage.flops))" + (usage.prompt.map { ",\"prompt\":\($0)" } ?? "")
+                + (usage.seconds.map { ",\"seconds\":\(number($0))" } ?? "") + "}"
         }
         var extra = ""
         if let share = cost.leaderShare { extra += ",\"leader_share\":\(number(share))" }

@@ -106,9 +106,10 @@ public struct FoReaLPathSampler: PathSampler {
             let usage = [
                 leaderName: Cost.ModelUsage(
                     generated: r.leaderGenerated, prefilled: r.leaderPrefilled + (l?.prefixLength ?? 0),
-                    prompt: leaderPrompt),
+                    prompt: leaderPrompt, seconds: r.leaderSeconds),
                 draftName: Cost.ModelUsage(
-                    generated: r.draftGenerated, prefilled: r.draftPrefilled + (d?.prefixLength ?? 0), prompt: draftPrompt),
+                    generated: r.draftGenerated, prefilled: r.draftPrefilled + (d?.prefixLength ?? 0), prompt: draftPrompt,
+                    seconds: r.draftSeconds),
             ]
             var extra = Cost()
             extra.leaderShare = r.leaderShare
