@@ -109,8 +109,25 @@ public enum FoReaL {
         public var leaderKept = 0, draftKept = 0
         /// Completion requests each writer sent (0 on the engine).
         public var leaderRequests = 0, draftRequests = 0
-        /// Wall-clock seconds spent in each writer's turns.
+        /// Wall-clock seconds spent in each writer's turns (not compared by `==`: two runs of the same
+        /// generation are equal).
         public var leaderSeconds = 0.0, draftSeconds = 0.0
+
+        public static func == (x: Result, y: Result) -> Bool {
+            x.text == y.text && x.logprobs == y.logprobs && x.finish == y.finish
+                && x.leaderGenerated == y.leaderGenerated && x.draftGenerated == y.draftGenerated
+                && x.leaderPrefilled == y.leaderPrefilled && x.draftPrefilled == y.draftPrefilled
+                && x.leaderKept == y.leaderKept && x.draftKept == y.draftKept
+                && x.leaderRequests == y.leaderRequests && x.draftRequests == y.draftRequests
+                && x.switches == y.switches && x.sentences == y.sentences && x.ledSentences == y.ledSentences
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(text)
+            hasher.combine(logprobs)
+            hasher.combine(leaderKept)
+            hasher.combine(draftKept)
+        }
         /// How often the writing model changed.
         public var switches = 0
         /// Sentences, and those the leader led.
