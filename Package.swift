@@ -124,5 +124,11 @@ let package = Package(
             name: "QuorumReportTests", dependencies: ["QuorumReport", "QuorumEval", "QuorumTasks", "QuorumTestSupport"],
             swiftSettings: strict),
         .testTarget(name: "QuorumHTTPTests", dependencies: ["QuorumHTTP", "QuorumTestSupport"], swiftSettings: strict),
+        // FoReaL and AdaDec over servers: a real llama-server (skipped loudly when not built), the fault server,
+        // and the embedded engine for comparison.
+        .testTarget(
+            name: "QuorumServerDecodingTests",
+            dependencies: ["QuorumRun", "QuorumDecode", "QuorumHTTP", "QuorumEngine", "QuorumTestSupport"],
+            swiftSettings: strict),
     ]
 )

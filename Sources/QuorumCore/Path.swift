@@ -21,6 +21,11 @@ public struct Cost: Sendable, Codable, Hashable {
     /// AdaDec: token rows run for look-ahead roll-outs that the main loop did not take over (the work beyond
     /// greedy decoding's one row per generated token); `nil` otherwise.
     public var extraForwardPasses: Int?
+    /// AdaDec: paused steps whose reranked token differed from the greedy one; `nil` when not reported.
+    public var changedSteps: Int?
+    /// Decoders over servers: completion requests sent for the path (roll-outs and probes included); `nil`
+    /// otherwise.
+    public var requests: Int?
     /// AdaDec: model calls (batched forward passes) beyond greedy decoding's one per generated token; `nil`
     /// otherwise. The roll-outs of a paused step advance together, one call per look-ahead token, and the
     /// chosen candidate's calls are not extra when the main loop takes its roll-out over.
@@ -37,12 +42,16 @@ public struct Cost: Sendable, Codable, Hashable {
         /// Of `prefilled`, the tokens of the prompt in this model's tokenizer, when the decoder reports it (two
         /// models tokenize the prompt differently); `nil` otherwise.
         public var prompt: Int?
+        /// Wall-clock seconds spent waiting on this model, when the decoder times its models apart (FoReaL);
+        /// `nil` otherwise.
+        public var seconds: Double?
         /// A usage; see the properties.
-        public init(generated: Int, prefilled: Int, flops: Double = 0, prompt: Int? = nil) {
+        public init(generated: Int, prefilled: Int, flops: Double = 0, prompt: Int? = nil, seconds: Double? = nil) {
             self.generated = generated
             self.prefilled = prefilled
             self.flops = flops
             self.prompt = prompt
+            self.seconds = seconds
         }
 
         public init(from decoder: any Decoder) throws {
@@ -51,9 +60,10 @@ public struct Cost: Sendable, Codable, Hashable {
             prefilled = try c.decodeIfPresent(Int.self, forKey: .prefilled) ?? 0
             flops = try c.decodeIfPresent(Double.self, forKey: .flops) ?? 0
             prompt = try c.decodeIfPresent(Int.self, forKey: .prompt)
+            seconds = try c.decodeIfPresent(Double.self, forKey: .seconds)
         }
 
-        enum CodingKeys: String, CodingKey { case generated, prefilled, flops, prompt }
+        enum CodingKeys: String, CodingKey { case generated, prefilled, flops, prompt, seconds }
     }
 
     public init(
@@ -71,6 +81,7 @@ public struct Cost: Sendable, Codable, Hashable {
         case promptTokens = "prompt_tokens", generatedTokens = "generated_tokens", flops, seconds
         case perModel = "per_model", leaderShare = "leader_share", switches, pausedFraction = "paused_fraction"
         case extraForwardPasses = "extra_forward_passes", extraModelCalls = "extra_model_calls"
+        case changedSteps = "changed_steps", requests
     }
 
     public init(from decoder: any Decoder) throws {
@@ -84,6 +95,8 @@ public struct Cost: Sendable, Codable, Hashable {
         switches = try c.decodeIfPresent(Int.self, forKey: .switches)
         pausedFraction = try c.decodeIfPresent(Double.self, forKey: .pausedFraction)
         extraForwardPasses = try c.decodeIfPresent(Int.self, forKey: .extraForwardPasses)
+        changedSteps = try c.decodeIfPresent(Int.self, forKey: .changedSteps)
+        requests = try c.decodeIfPresent(Int.self, forKey: .requests)
         extraModelCalls = try c.decodeIfPresent(Int.self, forKey: .extraModelCalls)
     }
 }

@@ -243,14 +243,20 @@ public enum AdaDec {
             await freeForks()
             throw error
         }
-        // Highest mean log-probability; ties keep the more likely candidate (list order).
-        var best = 0
-        for i in rollouts.indices {
-            let score = rollouts[i].sum / Double(1 + rollouts[i].length)
-            if score > rollouts[best].sum / Double(1 + rollouts[best].length) { best = i }
-        }
+        let best = Self.best(rollouts.map { Self.score(sum: $0.sum, length: $0.length) })
         let kept = rollouts[best].fork
         await freeForks(except: kept)
         return Choice(token: rollouts[best].candidate, rollout: kept.map { ($0, rollouts[best].fed) })
+    }
+
+    /// A candidate's score: the mean log-probability of the candidate and its real roll-out tokens,
+    /// `sum / (1 + length)` where `sum` is log p(c) plus the roll-out's log-probabilities (λ = 1).
+    public static func score(sum: Double, length: Int) -> Double { sum / Double(1 + length) }
+
+    /// The index of the highest score; ties keep the earlier (more likely) candidate.
+    public static func best(_ scores: [Double]) -> Int {
+        var best = 0
+        for i in scores.indices where scores[i] > scores[best] { best = i }
+        return best
     }
 }

@@ -95,9 +95,11 @@ public struct AdaDecCalibration: Sendable, Hashable, Codable {
         return (w, b)
     }
 
-    /// Records the positions of one teacher-forced solution: `prompt` then `solution` tokens.
+    /// Records the positions of one teacher-forced solution: `prompt` then `solution` tokens; `entropy` says
+    /// which entropy is recorded (the full one, or the top-k estimate a server allows).
     public static func positions(
-        model: any LanguageModel, prompt: [Int], solution: [Int], prefix: SequenceID? = nil
+        model: any LanguageModel, prompt: [Int], solution: [Int], prefix: SequenceID? = nil,
+        entropy: EntropyEstimate = .full
     ) async throws -> [Position] {
         guard !prompt.isEmpty, !solution.isEmpty else { return [] }
         let sequence: SequenceID
@@ -109,7 +111,7 @@ public struct AdaDecCalibration: Sendable, Hashable, Codable {
                 ? try await model.prefill(sequence, tokens: Array(solution.dropLast()), distributions: solution.count - 1)
                 : []
             await model.free(sequence)
-            return zip(first + rest, solution).map { Position(entropy: $0.entropy, wrong: $0.argmax != $1) }
+            return zip(first + rest, solution).map { Position(entropy: entropy.value(of: $0), wrong: $0.argmax != $1) }
         } catch {
             await model.free(sequence)
             throw error

@@ -64,6 +64,16 @@ public enum FoReaL {
             self.stop = stop
             self.sampling = sampling
         }
+
+        /// Throws for values outside their ranges.
+        public func validate() throws {
+            guard leadTokens >= 1 else { throw DecodeError.invalidRequest("lead tokens must be ≥ 1, not \(leadTokens)") }
+            guard (0...1).contains(leadProbability) else {
+                throw DecodeError.invalidRequest("lead probability must be in [0, 1], not \(leadProbability)")
+            }
+            guard maxTokens >= 0, sentenceCap >= 1 else { throw DecodeError.invalidRequest("token limits must be positive") }
+            try sampling.validate()
+        }
     }
 
     /// One model's side of a FoReaL generation.
@@ -97,6 +107,27 @@ public enum FoReaL {
         public var leaderPrefilled = 0, draftPrefilled = 0
         /// Kept tokens of the text written by each model.
         public var leaderKept = 0, draftKept = 0
+        /// Completion requests each writer sent (0 on the engine).
+        public var leaderRequests = 0, draftRequests = 0
+        /// Wall-clock seconds spent in each writer's turns (not compared by `==`: two runs of the same
+        /// generation are equal).
+        public var leaderSeconds = 0.0, draftSeconds = 0.0
+
+        public static func == (x: Result, y: Result) -> Bool {
+            x.text == y.text && x.logprobs == y.logprobs && x.finish == y.finish
+                && x.leaderGenerated == y.leaderGenerated && x.draftGenerated == y.draftGenerated
+                && x.leaderPrefilled == y.leaderPrefilled && x.draftPrefilled == y.draftPrefilled
+                && x.leaderKept == y.leaderKept && x.draftKept == y.draftKept
+                && x.leaderRequests == y.leaderRequests && x.draftRequests == y.draftRequests
+                && x.switches == y.switches && x.sentences == y.sentences && x.ledSentences == y.ledSentences
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(text)
+            hasher.combine(logprobs)
+            hasher.combine(leaderKept)
+            hasher.combine(draftKept)
+        }
         /// How often the writing model changed.
         public var switches = 0
         /// Sentences, and those the leader led.
@@ -108,20 +139,15 @@ public enum FoReaL {
         }
     }
 
-    /// Generates one text with `leader` and `draft`.
+    /// Generates one text with `leader` and `draft` on the embedded engine (each a ``LanguageModel``).
     public static func generate(
         leader: Participant, draft: Participant, configuration c: Configuration
     ) async throws -> Result {
-        guard c.leadTokens >= 1 else { throw DecodeError.invalidRequest("lead tokens must be ≥ 1, not \(c.leadTokens)") }
-        guard (0...1).contains(c.leadProbability) else {
-            throw DecodeError.invalidRequest("lead probability must be in [0, 1], not \(c.leadProbability)")
-        }
-        guard c.maxTokens >= 0, c.sentenceCap >= 1 else { throw DecodeError.invalidRequest("token limits must be positive") }
-        try c.sampling.validate()
-        let l = try await Writer(leader, sampling: c.sampling, stream: 0)
-        let d: Writer
+        try c.validate()
+        let l = try await EngineWriter(leader, sampling: c.sampling, stream: 0)
+        let d: EngineWriter
         do {
-            d = try await Writer(draft, sampling: c.sampling, stream: 1)
+            d = try await EngineWriter(draft, sampling: c.sampling, stream: 1)
         } catch {
             await l.close()
             throw error
@@ -138,23 +164,45 @@ public enum FoReaL {
         }
     }
 
-    private static func run(_ l: Writer, _ d: Writer, _ c: Configuration) async throws -> Result {
+    /// Generates one text with two writers of any kind (engine sequences, servers, or one of each); the
+    /// caller owns them (``FoReaLWriter/close()``). The gate draws from stream 2 of `c.sampling.seed`, as for
+    /// the engine.
+    public static func generate(
+        leader: any FoReaLWriter, draft: any FoReaLWriter, configuration c: Configuration
+    ) async throws -> Result {
+        try c.validate()
+        return try await run(leader, draft, c)
+    }
+
+    /// A writer over a ``LanguageModel`` sequence (prefilled with the participant's prompt), sampling from
+    /// stream `stream` of `sampling.seed` (0 for the leader, 1 for the draft). Close it when done.
+    public static func engineWriter(
+        _ participant: Participant, sampling: SamplingParameters, stream: UInt64
+    ) async throws -> any FoReaLWriter {
+        try await EngineWriter(participant, sampling: sampling, stream: stream)
+    }
+
+    private static func run(_ l: any FoReaLWriter, _ d: any FoReaLWriter, _ c: Configuration) async throws -> Result {
         var gate = SeededGenerator(seed: c.sampling.seed, stream: 2)
         var text: [UInt8] = []
         var logprobs: [Double] = []
         var result = Result(text: "", logprobs: [], finish: .length)
         var lastWriter: Int?
+        // Tokens of the text: kept tokens plus those written without a log-probability (a delimiter a server
+        // cut off), so that a writer that only ever writes such delimiters still uses up the budget.
+        var used = 0
         func kept(_ piece: Piece, by writer: Int) {
-            guard !piece.tokens.isEmpty else { return }
+            used += piece.count + piece.uncountedTokens
+            guard !piece.bytes.isEmpty || !piece.logprobs.isEmpty else { return }
             if let lastWriter, lastWriter != writer { result.switches += 1 }
             lastWriter = writer
             text += piece.bytes
             logprobs += piece.logprobs
-            if writer == 0 { result.leaderKept += piece.tokens.count } else { result.draftKept += piece.tokens.count }
+            if writer == 0 { result.leaderKept += piece.count } else { result.draftKept += piece.count }
         }
         var finish: FinishReason?
         sentences: while finish == nil {
-            let budget = c.maxTokens - logprobs.count
+            let budget = c.maxTokens - used
             if budget <= 0 {
                 finish = .length
                 break
@@ -164,30 +212,31 @@ public enum FoReaL {
             if gate.uniform() < c.leadProbability {
                 led = true
                 result.ledSentences += 1
-                try await l.catchUp(text)
-                var piece = try await l.write(after: text, limit: min(c.leadTokens, budget), startsSentence: true, c)
-                if piece.end == .limit, piece.tokens.count < budget {
+                let started = ContinuousClock.now
+                var piece = try await l.write(
+                    after: text, limit: min(c.leadTokens, budget), startsSentence: true, configuration: c)
+                if piece.end == .limit, piece.count < budget {
                     // Cut back to the last word boundary (not to nothing).
-                    if let cut = piece.lastWordStart(), cut > 0 {
-                        try await l.drop(piece.tokens.count - cut)
-                        piece.keep(cut)
-                    }
+                    if let cut = piece.lastWordStart(), cut > 0 { piece = try await l.cut(piece, keeping: cut) }
                 }
+                result.leaderSeconds += Self.seconds(since: started)
                 kept(piece, by: 0)
                 switch piece.end {
                 case .endOfGeneration, .stopString: finish = .stop
                 case .sentence: continue sentences
-                case .limit: if logprobs.count >= c.maxTokens { finish = .length }
+                case .limit: if used >= c.maxTokens { finish = .length }
                 }
                 if finish != nil { break }
             }
-            try await d.catchUp(text)
+            let started = ContinuousClock.now
             let piece = try await d.write(
-                after: text, limit: min(c.sentenceCap, c.maxTokens - logprobs.count), startsSentence: !led, c)
+                after: text, limit: min(c.sentenceCap, c.maxTokens - used), startsSentence: !led,
+                configuration: c)
+            result.draftSeconds += Self.seconds(since: started)
             kept(piece, by: 1)
             switch piece.end {
             case .endOfGeneration, .stopString: finish = .stop
-            case .sentence, .limit: if logprobs.count >= c.maxTokens { finish = .length }
+            case .sentence, .limit: if used >= c.maxTokens { finish = .length }
             }
         }
         result.finish = finish ?? .length
@@ -195,41 +244,81 @@ public enum FoReaL {
         if let cut = c.stop.compactMap({ full.range(of: $0)?.lowerBound }).min() { full = String(full[..<cut]) }
         result.text = full
         result.logprobs = logprobs
-        result.leaderGenerated = l.generated
-        result.leaderPrefilled = l.prefilled
-        result.draftGenerated = d.generated
-        result.draftPrefilled = d.prefilled
+        result.leaderGenerated = l.generatedTokens
+        result.leaderPrefilled = l.prefilledTokens
+        result.draftGenerated = d.generatedTokens
+        result.draftPrefilled = d.prefilledTokens
+        result.leaderRequests = l.requests
+        result.draftRequests = d.requests
         return result
     }
 
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = start.duration(to: .now)
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
     /// Why a piece ended.
-    enum End { case sentence, endOfGeneration, stopString, limit }
+    public enum End: Sendable, Hashable {
+        /// At a sentence delimiter.
+        case sentence
+        /// At an end-of-generation token.
+        case endOfGeneration
+        /// At one of the configuration's stop strings.
+        case stopString
+        /// At its token limit.
+        case limit
+    }
 
     /// Tokens one model wrote in one turn.
-    struct Piece {
-        var tokens: [Int] = []
-        var logprobs: [Double] = []
-        var bytes: [UInt8] = []
-        var tokenBytes: [[UInt8]] = []
-        var end: End = .limit
+    public struct Piece: Sendable, Hashable {
+        /// Raw log-probability of each kept token.
+        public var logprobs: [Double] = []
+        /// Each kept token's bytes (as many as `logprobs`).
+        public var tokenBytes: [[UInt8]] = []
+        /// Bytes after the tokens that have no log-probability: a sentence delimiter a server cut off and the
+        /// driver re-appended (empty on the engine).
+        public var trailing: [UInt8] = []
+        /// Why the piece ended.
+        public var end: End = .limit
+        /// Tokens the `trailing` bytes stand for (they count towards the text's token budget).
+        public var uncountedTokens = 0
+
+        /// A piece; see the properties.
+        public init(
+            logprobs: [Double] = [], tokenBytes: [[UInt8]] = [], trailing: [UInt8] = [], end: End = .limit,
+            uncountedTokens: Int = 0
+        ) {
+            self.logprobs = logprobs
+            self.tokenBytes = tokenBytes
+            self.trailing = trailing
+            self.end = end
+            self.uncountedTokens = uncountedTokens
+        }
+
+        /// Number of kept tokens.
+        public var count: Int { logprobs.count }
+
+        /// The piece's text bytes.
+        public var bytes: [UInt8] { tokenBytes.flatMap { $0 } + trailing }
 
         /// Index of the last token (not the first) that starts with whitespace.
-        func lastWordStart() -> Int? {
+        public func lastWordStart() -> Int? {
             tokenBytes.indices.dropFirst().last { i in tokenBytes[i].first.map(isSpace) ?? false }
         }
 
-        mutating func keep(_ count: Int) {
-            tokens = Array(tokens.prefix(count))
-            logprobs = Array(logprobs.prefix(count))
-            tokenBytes = Array(tokenBytes.prefix(count))
-            bytes = tokenBytes.flatMap { $0 }
+        /// The piece cut to its first `count` tokens (trailing bytes dropped).
+        public func keeping(_ count: Int) -> Piece {
+            Piece(
+                logprobs: Array(logprobs.prefix(count)), tokenBytes: Array(tokenBytes.prefix(count)), trailing: [],
+                end: end)
         }
     }
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
 
     /// One model's sequence over the shared text.
-    final class Writer: @unchecked Sendable {
+    final class EngineWriter: FoReaLWriter, @unchecked Sendable {
         let model: any LanguageModel
         let codec: any TokenText
         let sequence: SequenceID
@@ -238,8 +327,9 @@ public enum FoReaL {
         var distribution: NextTokenDistribution?
         /// Bytes of the shared text the sequence holds.
         var covered = 0
-        var generated = 0
-        var prefilled = 0
+        var generatedTokens = 0
+        var prefilledTokens = 0
+        var requests: Int { 0 }
 
         init(_ p: Participant, sampling: SamplingParameters, stream: UInt64) async throws {
             guard let codec = p.model.text else { throw DecodeError.noTokenizer("FoReaL's text handoff") }
@@ -250,7 +340,7 @@ public enum FoReaL {
             if let prefix = p.prefix { sequence = try await p.model.fork(prefix) } else { sequence = try await p.model.makeSequence() }
             do {
                 distribution = try await model.prefill(sequence, tokens: p.prompt, distributions: 1).first
-                prefilled += p.prompt.count
+                prefilledTokens += p.prompt.count
             } catch {
                 await model.free(sequence)
                 throw error
@@ -265,7 +355,7 @@ public enum FoReaL {
                 let tokens = try codec.encode(String(decoding: text[covered...], as: UTF8.self))
                 if !tokens.isEmpty {
                     distribution = try await model.prefill(sequence, tokens: tokens, distributions: 1).first
-                    prefilled += tokens.count
+                    prefilledTokens += tokens.count
                 }
                 covered = text.count
             }
@@ -275,26 +365,31 @@ public enum FoReaL {
                 guard let last = tokens.last else { throw DecodeError.invalidRequest("empty FoReaL sequence") }
                 try await model.truncate(sequence, to: tokens.count - 1)
                 distribution = try await model.prefill(sequence, tokens: [last], distributions: 1).first
-                prefilled += 1
+                prefilledTokens += 1
             }
         }
 
-        /// Removes the last `count` tokens this writer fed.
-        func drop(_ count: Int) async throws {
-            guard count > 0 else { return }
+        /// Removes the tokens after the first `count` of the piece just written from the sequence.
+        func cut(_ piece: Piece, keeping count: Int) async throws -> Piece {
+            let drop = piece.count - count
+            guard drop > 0 else { return piece }
             let n = try await model.tokens(of: sequence).count
-            try await model.truncate(sequence, to: n - count)
+            try await model.truncate(sequence, to: n - drop)
             distribution = nil
+            covered -= piece.bytes.count - piece.keeping(count).bytes.count
+            return piece.keeping(count)
         }
 
-        /// Writes up to `limit` tokens after `text` (which this sequence holds), stopping at a sentence end. A
-        /// piece that starts a sentence may begin with the whitespace after the previous sentence's period.
-        func write(after text: [UInt8], limit: Int, startsSentence: Bool, _ c: Configuration) async throws -> Piece {
+        /// Prefills what the other model wrote, then writes up to `limit` tokens after `text`, stopping at a
+        /// sentence end. A piece that starts a sentence may begin with the whitespace after the previous
+        /// sentence's period.
+        func write(after text: [UInt8], limit: Int, startsSentence: Bool, configuration c: Configuration) async throws -> Piece {
+            try await catchUp(text)
             var piece = Piece()
             let eog = model.endOfGenerationTokens
             var tail = Array(text.suffix(64))
             let longestStop = c.stop.map(\.utf8.count).max() ?? 0
-            while piece.tokens.count < limit {
+            while piece.count < limit {
                 guard let d = distribution else { throw DecodeError.invalidRequest("no distribution to sample from") }
                 let token = sampler.sample(d)
                 if eog.contains(token) {
@@ -302,18 +397,16 @@ public enum FoReaL {
                     break
                 }
                 let bytes = codec.bytes(of: token)
-                if c.delimiters == .prose, !(startsSentence && piece.tokens.isEmpty), let last = tail.last, [UInt8(ascii: "."), UInt8(ascii: "?"), UInt8(ascii: "!")].contains(last),
+                if c.delimiters == .prose, !(startsSentence && piece.count == 0), let last = tail.last, [UInt8(ascii: "."), UInt8(ascii: "?"), UInt8(ascii: "!")].contains(last),
                     let first = bytes.first, first == 0x20 || first == 0x09
                 {
                     piece.end = .sentence  // ". " etc.: the token stays unwritten
                     break
                 }
                 distribution = try await model.step([StepRow(sequence: sequence, token: token)]).first
-                generated += 1
-                piece.tokens.append(token)
+                generatedTokens += 1
                 piece.logprobs.append(d.logprob(of: token) ?? -.infinity)
                 piece.tokenBytes.append(bytes)
-                piece.bytes += bytes
                 tail += bytes
                 if tail.count > 64 + longestStop { tail.removeFirst(tail.count - 64 - longestStop) }
                 let tailText = String(decoding: tail, as: UTF8.self)
@@ -326,8 +419,33 @@ public enum FoReaL {
                     break
                 }
             }
-            covered = text.count + piece.bytes.count
+            covered = text.count + piece.tokenBytes.reduce(0) { $0 + $1.count }
             return piece
         }
     }
+}
+
+/// One model's side of a FoReaL dialogue (`FoReaL.generate(leader:draft:configuration:)` with writers):
+/// something that continues the shared text by one piece at a time. The embedded engine implements it over a
+/// ``LanguageModel`` sequence (``FoReaL/engineWriter(_:sampling:stream:)``) and QuorumRun over an
+/// OpenAI-compatible server, so the dialogue loop, the gate and the cut-back are one code for both.
+public protocol FoReaLWriter: AnyObject, Sendable {
+    /// Writes up to `limit` tokens after `text` (the whole shared text so far, whoever wrote it), stopping at
+    /// the end of a sentence (``FoReaL/Configuration/delimiters``), an end-of-generation token or a stop string
+    /// (which it looks for across the boundary with `text`).
+    /// - Parameter startsSentence: whether the piece begins a new sentence (a prose piece may then begin with
+    ///   the whitespace after the previous sentence's period).
+    func write(
+        after text: [UInt8], limit: Int, startsSentence: Bool, configuration: FoReaL.Configuration
+    ) async throws -> FoReaL.Piece
+    /// Cuts the piece just written back to its first `count` tokens: the text continues from there.
+    func cut(_ piece: FoReaL.Piece, keeping count: Int) async throws -> FoReaL.Piece
+    /// Tokens generated so far (cut-back tokens included).
+    var generatedTokens: Int { get }
+    /// Tokens prefilled so far (its prompt and the other model's text; for a server, what it reports).
+    var prefilledTokens: Int { get }
+    /// Completion requests sent so far (0 for the engine).
+    var requests: Int { get }
+    /// Releases what the writer holds.
+    func close() async
 }

@@ -1,20 +1,21 @@
 /// Collects a completion's bytes and finds the first stop string in them, also when a stop string spans
 /// several tokens or a token boundary splits a UTF-8 character. Matching is on bytes, so it is exact.
-struct StopStringMatcher: Sendable {
+public struct StopStringMatcher: Sendable {
     private let stops: [[UInt8]]
     private let longest: Int
     /// The completion's bytes so far.
-    private(set) var bytes: [UInt8] = []
+    public private(set) var bytes: [UInt8] = []
     /// Where the first stop string begins, once one has appeared.
-    private(set) var cut: Int?
+    public private(set) var cut: Int?
 
-    init(stops: [String]) {
+    /// A matcher for `stops`.
+    public init(stops: [String]) {
         self.stops = stops.map { Array($0.utf8) }
         longest = self.stops.map(\.count).max() ?? 0
     }
 
     /// Appends `new` and reports whether a stop string is now complete.
-    mutating func append(_ new: [UInt8]) -> Bool {
+    public mutating func append(_ new: [UInt8]) -> Bool {
         guard cut == nil else { return true }
         let old = bytes.count
         bytes += new
@@ -33,5 +34,5 @@ struct StopStringMatcher: Sendable {
     }
 
     /// The text before the first stop string (all of it when none appeared).
-    var text: String { String(decoding: bytes[..<(cut ?? bytes.count)], as: UTF8.self) }
+    public var text: String { String(decoding: bytes[..<(cut ?? bytes.count)], as: UTF8.self) }
 }

@@ -6,10 +6,22 @@ public struct TokenUsage: Sendable, Hashable {
     public var promptTokens: Int?
     /// Tokens generated; `nil` when the server did not say.
     public var completionTokens: Int?
+    /// Of the prompt tokens, those the server took from its prompt cache instead of prefilling them
+    /// (`usage.prompt_tokens_details.cached_tokens`, as OpenAI, vLLM with prefix caching and llama.cpp send
+    /// it); `nil` when the server did not say.
+    public var cachedPromptTokens: Int?
 
-    public init(promptTokens: Int? = nil, completionTokens: Int? = nil) {
+    public init(promptTokens: Int? = nil, completionTokens: Int? = nil, cachedPromptTokens: Int? = nil) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
+        self.cachedPromptTokens = cachedPromptTokens
+    }
+
+    /// Prompt tokens the server prefilled for this request: `promptTokens − cachedPromptTokens` when both are
+    /// known, else `promptTokens` (every prompt token counted as prefilled), else `nil`.
+    public var prefilledTokens: Int? {
+        guard let promptTokens else { return nil }
+        return max(0, promptTokens - (cachedPromptTokens ?? 0))
     }
 }
 

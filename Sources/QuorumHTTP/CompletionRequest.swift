@@ -6,6 +6,11 @@
 public struct CompletionRequest: Sendable, Hashable {
     /// The prompt text, sent as is (no template is applied here).
     public var prompt: String
+    /// Token ids that follow ``prompt`` (`nil`: none). With them the prompt is sent as a JSON array: the ids
+    /// alone when ``prompt`` is empty (the OpenAI form every server accepts), else `[prompt, id, id, …]`,
+    /// llama.cpp's mixed form (the text is tokenized, the ids are used as they are), so that text a model
+    /// wrote is not re-tokenized.
+    public var promptTokens: [Int]?
     /// Most tokens to generate per completion (`max_tokens`); must be ≥ 1.
     public var maxTokens: Int
     /// Softmax temperature; `0` is greedy. `nil` leaves the server default (1 for OpenAI and vLLM, 0.8 llama.cpp).
@@ -31,9 +36,11 @@ public struct CompletionRequest: Sendable, Hashable {
 
     public init(
         prompt: String, maxTokens: Int, temperature: Double? = nil, topP: Double? = nil, topK: Int? = nil,
-        minP: Double? = nil, seed: UInt32? = nil, stop: [String] = [], n: Int = 1, logprobs: Int? = nil
+        minP: Double? = nil, seed: UInt32? = nil, stop: [String] = [], n: Int = 1, logprobs: Int? = nil,
+        promptTokens: [Int]? = nil
     ) {
         self.prompt = prompt
+        self.promptTokens = promptTokens
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.topP = topP
@@ -65,5 +72,6 @@ public struct CompletionRequest: Sendable, Hashable {
         if let p = minP, !(p >= 0 && p <= 1) { try fail("min_p must be in [0, 1] (got \(p))") }
         if let k = logprobs, k < 0 { try fail("logprobs must be ≥ 0 (got \(k))") }
         if stop.contains("") { try fail("a stop string is empty") }
+        if let ids = promptTokens, ids.contains(where: { $0 < 0 }) { try fail("a prompt token id is negative") }
     }
 }

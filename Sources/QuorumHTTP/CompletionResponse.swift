@@ -78,7 +78,9 @@ struct CompletionResponse: Sendable, Hashable {
         }
         choices.sort { $0.index < $1.index }
         let usage = try root["usage"].map { u throws(JSONCursor.Failure) in
-            TokenUsage(promptTokens: try u["prompt_tokens"]?.int(), completionTokens: try u["completion_tokens"]?.int())
+            TokenUsage(
+                promptTokens: try u["prompt_tokens"]?.int(), completionTokens: try u["completion_tokens"]?.int(),
+                cachedPromptTokens: try u["prompt_tokens_details"]?["cached_tokens"]?.int())
         } ?? TokenUsage()
         return CompletionResponse(choices: choices, usage: usage, model: try root["model"]?.string())
     }
@@ -92,7 +94,8 @@ struct CompletionResponse: Sendable, Hashable {
             try parseContentItems(c)
         }
         let usage = TokenUsage(promptTokens: try root["tokens_evaluated"]?.int(),
-                               completionTokens: try root["tokens_predicted"]?.int())
+                               completionTokens: try root["tokens_predicted"]?.int(),
+                               cachedPromptTokens: try root["timings"]?["cache_n"]?.int())
         let choice = Choice(index: 0, text: text, serverFinishReason: stopType, stopSequence: stopWord,
                             logprobs: logprobs)
         return CompletionResponse(choices: [choice], usage: usage, model: try root["model"]?.string())
@@ -133,7 +136,8 @@ struct CompletionResponse: Sendable, Hashable {
             var alternatives: [TokenAlternative] = []
             for alt in try item["top_logprobs"]?.array() ?? [] {
                 alternatives.append(TokenAlternative(token: try alt.required("token").string(),
-                                                     logprob: try alt.required("logprob").logprob()))
+                                                     logprob: try alt.required("logprob").logprob(),
+                                                     id: try alt["id"]?.int(), bytes: try alt["bytes"]?.bytes()))
             }
             top.append(alternatives.sorted { $0.logprob > $1.logprob })
         }

@@ -4,10 +4,16 @@ public struct TokenAlternative: Sendable, Hashable {
     public var token: String
     /// Natural-log probability under the model; ≤ 0, possibly `-infinity`.
     public var logprob: Double
+    /// The token's id when the server sends it (llama.cpp's `id`), else `nil`.
+    public var id: Int?
+    /// The token's UTF-8 bytes when the server sends them (`bytes`), else `nil`.
+    public var bytes: [UInt8]?
 
-    public init(token: String, logprob: Double) {
+    public init(token: String, logprob: Double, id: Int? = nil, bytes: [UInt8]? = nil) {
         self.token = token
         self.logprob = logprob
+        self.id = id
+        self.bytes = bytes
     }
 }
 

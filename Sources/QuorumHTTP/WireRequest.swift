@@ -1,7 +1,29 @@
 /// The JSON body of `POST /v1/completions`. Optional members that are `nil` are left out.
 struct WireRequest: Encodable {
+    /// A text prompt, or token ids (optionally after a text: llama.cpp's mixed form).
+    enum Prompt: Encodable {
+        case text(String)
+        case tokens([Int])
+        case mixed(String, [Int])
+
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .text(let s):
+                var c = encoder.singleValueContainer()
+                try c.encode(s)
+            case .tokens(let ids):
+                var c = encoder.singleValueContainer()
+                try c.encode(ids)
+            case .mixed(let s, let ids):
+                var c = encoder.unkeyedContainer()
+                try c.encode(s)
+                for id in ids { try c.encode(id) }
+            }
+        }
+    }
+
     var model: String
-    var prompt: String
+    var prompt: Prompt
     var maxTokens: Int
     var temperature: Double?
     var topP: Double?
@@ -22,7 +44,11 @@ struct WireRequest: Encodable {
     /// returns nothing at all for 0) and the alternatives are trimmed back on reading.
     init(_ request: CompletionRequest, model: String, n: Int, seed: UInt32?) {
         self.model = model
-        prompt = request.prompt
+        if let ids = request.promptTokens {
+            prompt = request.prompt.isEmpty ? .tokens(ids) : .mixed(request.prompt, ids)
+        } else {
+            prompt = .text(request.prompt)
+        }
         maxTokens = request.maxTokens
         temperature = request.temperature
         topP = request.topP

@@ -34,7 +34,7 @@ public enum AdaDecTeacherForcing {
 
     /// Every teacher-forced position of `problems` (those without a solution are counted in `skipped`).
     public static func positions(
-        model: any LanguageModel, problems: [Problem], template: PromptTemplate,
+        model: any LanguageModel, problems: [Problem], template: PromptTemplate, entropy: EntropyEstimate = .full,
         progress: (Int, Int) -> Void = { _, _ in }
     ) async throws -> (positions: [AdaDecCalibration.Position], used: Int, skipped: Int) {
         guard let codec = model.text else { throw DecodeError.noTokenizer("calibration") }
@@ -61,7 +61,8 @@ public enum AdaDecTeacherForcing {
                 skipped += 1
                 continue
             }
-            out += try await AdaDecCalibration.positions(model: model, prompt: rest, solution: forced, prefix: prefix)
+            out += try await AdaDecCalibration.positions(
+                model: model, prompt: rest, solution: forced, prefix: prefix, entropy: entropy)
             used += 1
         }
         return (out, used, skipped)

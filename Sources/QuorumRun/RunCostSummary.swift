@@ -16,6 +16,8 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
         public var prefilled: Int
         /// 2 × parameters × tokens.
         public var flops: Double
+        /// Seconds spent waiting on the model, summed over the paths that time it (FoReaL); `nil` otherwise.
+        public var seconds: Double?
     }
 
     /// Problems with at least one path.
@@ -45,6 +47,10 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
     public var extraForwardPasses: Int?
     /// Extra model calls (batched forward passes) summed over paths (AdaDec).
     public var extraModelCalls: Int?
+    /// Changed steps summed over paths that report them (AdaDec).
+    public var changedSteps: Int?
+    /// Completion requests summed over paths that report them (decoders over servers).
+    public var requests: Int?
     /// Accuracy (%) of each reference method selecting over all paths of each problem with a gold answer
     /// (empty for code runs: their programs are judged by execution, in the run's evaluation).
     public var accuracyAllPaths: [String: Double]
@@ -61,7 +67,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
             problems: 0, paths: 0, pathsPerProblem: 0, fewestPaths: 0, mostPaths: 0, generatedTokens: 0,
             promptTokens: 0, flops: 0, seconds: 0, perModel: [:], accuracyAllPaths: [:])
         var shares: [Double] = [], switches: [Double] = [], paused: [Double] = []
-        var extra: Int?
+        var extra: Int?, changed: Int?, requests: Int?
         var extraCalls: Int?
         var counts: [Int] = []
         var correct: [String: Double] = [:]
@@ -80,6 +86,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
                     totals.generated += usage.generated
                     totals.prefilled += usage.prefilled
                     totals.flops += usage.flops
+                    if let v = usage.seconds { totals.seconds = (totals.seconds ?? 0) + v }
                     s.perModel[name] = totals
                 }
                 if let v = cost.leaderShare { shares.append(v) }
@@ -87,6 +94,8 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
                 if let v = cost.pausedFraction { paused.append(v) }
                 if let v = cost.extraForwardPasses { extra = (extra ?? 0) + v }
                 if let v = cost.extraModelCalls { extraCalls = (extraCalls ?? 0) + v }
+                if let v = cost.changedSteps { changed = (changed ?? 0) + v }
+                if let v = cost.requests { requests = (requests ?? 0) + v }
             }
             // Code answers are judged by running them (the code section of eval.md), never by comparing their
             // text with the reference solution, so code runs get no accuracy here.
@@ -110,6 +119,8 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
         s.pausedFraction = mean(paused)
         s.extraForwardPasses = extra
         s.extraModelCalls = extraCalls
+        s.changedSteps = changed
+        s.requests = requests
         if graded > 0 {
             for method in SelectionMethod.reference {
                 s.accuracyAllPaths[method.rawValue] = 100 * (correct[method.rawValue] ?? 0) / Double(graded)
@@ -141,6 +152,8 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
         }
         if let extraForwardPasses { extras.append("\(extraForwardPasses) extra forward passes in token rows\(share(extraForwardPasses))") }
         if let extraModelCalls { extras.append("\(extraModelCalls) extra model calls\(share(extraModelCalls))") }
+        if let changedSteps { extras.append("\(changedSteps) changed steps") }
+        if let requests { extras.append("\(requests) server requests") }
         if !extras.isEmpty { lines += ["", extras.joined(separator: "; ")] }
         if !accuracyAllPaths.isEmpty {
             let methods = SelectionMethod.reference.map(\.rawValue).filter { accuracyAllPaths[$0] != nil }

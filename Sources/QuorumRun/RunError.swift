@@ -23,6 +23,8 @@ public enum RunError: Error, Sendable, Hashable, CustomStringConvertible {
     case sampling(problem: String, reason: String)
     /// Selecting or evaluating the sampled paths failed.
     case evaluation(String)
+    /// A server's answer that a decoder over HTTP (FoReaL, AdaDec) cannot continue from.
+    case serverAnswer(endpoint: String, reason: String)
 
     /// A readable account of the failure.
     public var description: String {
@@ -43,6 +45,7 @@ public enum RunError: Error, Sendable, Hashable, CustomStringConvertible {
         case .io(let path, let operation, let reason): "\(path): cannot \(operation): \(reason)"
         case .sampling(let problem, let reason): "sampling problem \(problem) failed: \(reason)"
         case .evaluation(let reason): "evaluation: \(reason)"
+        case .serverAnswer(let endpoint, let reason): "\(endpoint): \(reason)"
         }
     }
 }

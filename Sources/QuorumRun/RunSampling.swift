@@ -253,6 +253,8 @@ public enum RunSampling {
             cost.pausedFraction = extra.pausedFraction
             cost.extraForwardPasses = extra.extraForwardPasses
             cost.extraModelCalls = extra.extraModelCalls
+            cost.changedSteps = extra.changedSteps
+            cost.requests = extra.requests
         }
         return ReasoningPath(
             problem: problem.id, path: sampled.path, text: sampled.text, answer: answer, meanLogprob: mean,

@@ -20,7 +20,12 @@ struct AdaDecCommand: AsyncParsableCommand {
                 full-vocabulary entropy and whether the greedy token differs from the gold one; fits a class-balanced \
                 one-feature logistic regression, picks the probability cut-off with the best accuracy on a held-out \
                 20 % and converts it to an entropy τ. Stores it under $QUORUM_HOME/adadec/ keyed by the model's \
-                SHA-256 and the template's text, where `quorum run --decoder adadec` finds it.
+                SHA-256, the template's text and the entropy kind, where `quorum run --decoder adadec` finds it.
+
+                --entropy top20 records instead the estimate a server allows: the full distribution reduced to its \
+                20 most likely tokens and passed through the same lower bound (EntropyBounds) that AdaDec over HTTP \
+                uses, so τ learned on the GGUF file applies to a server running it; give it to \
+                `quorum run --model http://… --decoder adadec --threshold τ`.
                 """)
 
         @Argument(help: "A task file whose problems carry gold solutions.")
@@ -47,7 +52,17 @@ struct AdaDecCommand: AsyncParsableCommand {
         @Option(help: "Forward-pass threads.")
         var threads: Int?
 
+        @Option(help: ArgumentHelp(
+            "full (the engine's full-vocabulary entropy) or topK, e.g. top20 (the top-K lower-bound estimate AdaDec "
+                + "over HTTP uses).", valueName: "full|topK"))
+        var entropy: String = "full"
+
+        func validate() throws {
+            if EntropyEstimate(name: entropy) == nil { throw ValidationError("--entropy must be full or topK (e.g. top20), not \(entropy)") }
+        }
+
         func run() async throws {
+            let estimate = EntropyEstimate(name: entropy) ?? .full
             let set = try TaskLoader.load(file: taskSet)
             let problems = Array(set.problems.dropFirst(offset).prefix(limit))
             let kind = try RunPlan.kind(of: problems, source: taskSet)
@@ -55,32 +70,35 @@ struct AdaDecCommand: AsyncParsableCommand {
             let resolved = try ResolvedTemplate(
                 name: template, fewShotFile: fewshot, kind: kind, chatTemplate: m.chatTemplate, model: m.name)
             let (positions, used, skipped) = try await AdaDecTeacherForcing.positions(
-                model: m.model, problems: problems, template: resolved.template)
+                model: m.model, problems: problems, template: resolved.template, entropy: estimate)
             guard used > 0 else { throw CommandError("\(taskSet): none of the \(problems.count) problems carries a gold solution") }
             let calibration = try AdaDecCalibration.fit(positions, seed: seed)
-            let key = AdaDecStore.Key(modelSHA256: m.sha256, template: resolved.template)
+            let key = AdaDecStore.Key(modelSHA256: m.sha256, template: resolved.template, entropy: estimate)
             let store = AdaDecStore()
             try store.save(
                 AdaDecStore.Entry(
                     model: m.identity, template: resolved.template.name, taskSet: taskSet, offset: offset,
-                    problems: used, skipped: skipped, calibration: calibration), key)
+                    problems: used, skipped: skipped, calibration: calibration, entropy: estimate.description), key)
             print(String(
-                format: "τ = %.4f nats for %@ with template %@ (%d problems, %d positions, greedy wrong %.1f %%; "
+                format: "τ = %.4f nats (%@ entropy) for %@ with template %@ (%d problems, %d positions, greedy wrong %.1f %%; "
                     + "logistic w %.3f, b %.3f; cut-off %.3f, held-out accuracy %.3f on %d balanced positions); stored in %@",
-                calibration.threshold, m.identity, resolved.template.name, used, calibration.positions,
+                calibration.threshold, estimate.description, m.identity, resolved.template.name, used, calibration.positions,
                 100 * calibration.wrongFraction, calibration.weight, calibration.bias, calibration.cutoff,
                 calibration.heldOutAccuracy, calibration.heldOutPositions, store.file(key)))
         }
     }
 }
 
-/// Stored AdaDec calibrations: `$QUORUM_HOME/adadec/SHA256-TEMPLATEHASH.json`.
+/// Stored AdaDec calibrations: `$QUORUM_HOME/adadec/SHA256-TEMPLATEHASH.json` for the full entropy,
+/// `SHA256-TEMPLATEHASH-topK.json` for the top-K estimate.
 struct AdaDecStore {
     struct Key {
         let modelSHA256: String
         let templateHash: String
-        init(modelSHA256: String, template: PromptTemplate) {
+        let entropy: EntropyEstimate
+        init(modelSHA256: String, template: PromptTemplate, entropy: EntropyEstimate = .full) {
             self.modelSHA256 = modelSHA256
+            self.entropy = entropy
             var h = SHA256()
             h.update(Array((template.text + "\u{0}" + template.stop.joined(separator: "\u{0}")).utf8))
             templateHash = String(h.hexDigest().prefix(16))
@@ -95,11 +113,16 @@ struct AdaDecStore {
         var problems: Int
         var skipped: Int
         var calibration: AdaDecCalibration
+        /// `full` or `topK` (absent in files written before the option: full).
+        var entropy: String?
     }
 
     let directory = ModelStore().home + "/adadec"
 
-    func file(_ key: Key) -> String { "\(directory)/\(key.modelSHA256)-\(key.templateHash).json" }
+    func file(_ key: Key) -> String {
+        let kind = key.entropy == .full ? "" : "-\(key.entropy)"
+        return "\(directory)/\(key.modelSHA256)-\(key.templateHash)\(kind).json"
+    }
 
     func save(_ entry: Entry, _ key: Key) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -113,14 +113,19 @@ struct Run: AsyncParsableCommand {
     var out: String
 
     @Option(help: ArgumentHelp(
-        "sample (temperature sampling; greedy at 0), foreal (--leader/--draft, docs/decoders.md) or adadec "
-            + "(entropy-triggered rerank; --threshold or a stored calibration).", valueName: "sample|foreal|adadec"))
+        "sample (temperature sampling; greedy at 0), foreal (--leader/--draft, GGUF models or servers; "
+            + "docs/decoders.md) or adadec (entropy-triggered rerank; --threshold or a stored calibration; with "
+            + "--model URLs the top-20 entropy estimate).", valueName: "sample|foreal|adadec"))
     var decoder: DecoderKind = .sample
 
-    @Option(help: ArgumentHelp("FoReaL: the leader model (catalogue name or .gguf).", valueName: "model"))
+    @Option(help: ArgumentHelp(
+        "FoReaL: the leader model: catalogue name, .gguf file, or servers http://HOST:PORT/v1[,URL2…].",
+        valueName: "model|urls"))
     var leader: String?
 
-    @Option(help: ArgumentHelp("FoReaL: the draft model (catalogue name or .gguf).", valueName: "model"))
+    @Option(help: ArgumentHelp(
+        "FoReaL: the draft model: catalogue name, .gguf file, or servers http://HOST:PORT/v1[,URL2…].",
+        valueName: "model|urls"))
     var draft: String?
 
     @Option(help: "FoReaL: n, tokens the leader writes at the start of a led sentence.")
@@ -130,7 +135,8 @@ struct Run: AsyncParsableCommand {
     var leadProb = 1.0
 
     @Option(help: ArgumentHelp(
-        "AdaDec: τ in nats (default: the value `quorum adadec calibrate` stored for this model and template).",
+        "AdaDec: τ in nats (default on the engine: the value `quorum adadec calibrate` stored for this model and "
+            + "template; required with servers, whose entropy is the top-20 estimate: calibrate with --entropy top20).",
         valueName: "nats"))
     var threshold: Double?
 
@@ -200,12 +206,14 @@ struct Run: AsyncParsableCommand {
         switch decoder {
         case .foreal:
             guard leader != nil, draft != nil else { throw ValidationError("--decoder foreal needs --leader and --draft") }
-            if RunModel.isHTTP(leader!) || RunModel.isHTTP(draft!) {
-                throw ValidationError("--decoder foreal runs on the embedded engine (GGUF models); servers are not supported yet")
+            if servedModel != nil {
+                throw ValidationError("--served-model applies to --model; FoReaL's servers must each serve one model")
             }
         case .adadec:
-            if RunModel.isHTTP(model) {
-                throw ValidationError("--decoder adadec runs on the embedded engine (full-vocabulary entropy)")
+            if RunModel.isHTTP(model), threshold == nil {
+                throw ValidationError(
+                    "--decoder adadec with servers needs --threshold: learn it with `quorum adadec calibrate --entropy top20` "
+                        + "on the GGUF file the server runs (it prints τ)")
             }
         case .sample:
             if leader != nil || draft != nil { throw ValidationError("--leader and --draft apply to --decoder foreal") }
@@ -242,7 +250,7 @@ struct Run: AsyncParsableCommand {
 
         let sandbox: Sandbox? = kind == .code ? try codeSandbox() : nil
         let runModel: RunModel
-        if RunModel.isHTTP(model) {
+        if RunModel.isHTTP(model) && decoder != .foreal {
             let builtIn = template.map { BuiltInTemplate(rawValue: $0) } ?? BuiltInTemplate.default(for: kind)
             if let builtIn, builtIn.usesChat {
                 throw CommandError(
@@ -253,9 +261,11 @@ struct Run: AsyncParsableCommand {
             }
             runModel = try await RunModel.http(
                 model, servedModel: servedModel, apiKeyVariable: apiKeyEnv, requestsPerEndpoint: requestsPerServer,
-                samples: samples)
+                samples: samples, adadec: decoder == .adadec)
         } else if decoder == .foreal, let leader, let draft {
-            runModel = try RunModel.foreal(leader: leader, draft: draft, threads: threads, kind: kind)
+            runModel = try await RunModel.foreal(
+                leader: leader, draft: draft, threads: threads, kind: kind, apiKeyVariable: apiKeyEnv,
+                requestsPerEndpoint: requestsPerServer)
         } else {
             runModel = try RunModel.engine(model, threads: threads, maxBatch: maxBatch ?? 16, adadec: decoder == .adadec)
         }

@@ -15,8 +15,8 @@ struct RunModel {
     let chatTemplate: String?
     /// The model's short name, for messages.
     let name: String
-    /// The HTTP backend to shut down when the run ends (nil for the engine).
-    let backend: OpenAICompatibleBackend?
+    /// The HTTP backends to shut down when the run ends (none for the engine).
+    let backends: [OpenAICompatibleBackend]
 
     /// Whether `spec` names servers rather than a GGUF model.
     static func isHTTP(_ spec: String) -> Bool {
@@ -29,22 +29,38 @@ struct RunModel {
     ///   - servedModel: the model name to send (default: the one model every endpoint lists).
     ///   - apiKeyVariable: the environment variable holding the API key.
     ///   - requestsPerEndpoint: requests in flight per endpoint at most.
+    ///   - adadec: decode the paths with AdaDec over the servers (``ServerAdaDecPathSampler``).
     static func http(
-        _ spec: String, servedModel: String?, apiKeyVariable: String, requestsPerEndpoint: Int, samples: Int
+        _ spec: String, servedModel: String?, apiKeyVariable: String, requestsPerEndpoint: Int, samples: Int,
+        adadec: Bool = false
     ) async throws -> RunModel {
+        let (backend, model, endpoints) = try await connect(
+            spec, servedModel: servedModel, apiKeyVariable: apiKeyVariable, requestsPerEndpoint: requestsPerEndpoint)
+        // Enough problems in flight to keep every slot busy, plus one.
+        let problems = (endpoints.count * requestsPerEndpoint + samples - 1) / samples + 1
+        let sampler: any PathSampler =
+            adadec
+            // An AdaDec step sends up to B roll-outs at once: fewer problems fill the slots.
+            ? ServerAdaDecPathSampler(
+                backend: backend, servedModel: model, concurrentProblems: max(1, endpoints.count * requestsPerEndpoint / 4))
+            : HTTPPathSampler(backend: backend, servedModel: model, concurrentProblems: problems)
+        return RunModel(
+            sampler: sampler,
+            record: RunManifest.ModelRecord(identity: model, backend: "http", endpoints: endpoints.map(\.base)),
+            chatTemplate: nil, name: model, backends: [backend])
+    }
+
+    /// A backend for the servers of `spec` and the model they serve.
+    static func connect(
+        _ spec: String, servedModel: String?, apiKeyVariable: String, requestsPerEndpoint: Int
+    ) async throws -> (OpenAICompatibleBackend, String, [Endpoint]) {
         let endpoints = try Endpoint.list(spec)
         let configuration = HTTPBackendConfiguration(
             endpoints: endpoints, model: servedModel, apiKeyEnvironmentVariable: apiKeyVariable,
             maxConcurrentRequestsPerEndpoint: requestsPerEndpoint)
         let backend = try OpenAICompatibleBackend(configuration: configuration)
         do {
-            let model = try await HTTPPathSampler.servedModel(backend, name: servedModel)
-            // Enough problems in flight to keep every slot busy, plus one.
-            let problems = (endpoints.count * requestsPerEndpoint + samples - 1) / samples + 1
-            return RunModel(
-                sampler: HTTPPathSampler(backend: backend, servedModel: model, concurrentProblems: problems),
-                record: RunManifest.ModelRecord(identity: model, backend: "http", endpoints: endpoints.map(\.base)),
-                chatTemplate: nil, name: model, backend: backend)
+            return (backend, try await HTTPPathSampler.servedModel(backend, name: servedModel), endpoints)
         } catch {
             try? await backend.shutdown()
             throw error
@@ -53,7 +69,7 @@ struct RunModel {
 
     /// Releases what the model holds (the HTTP client's connections).
     func shutdown() async {
-        try? await backend?.shutdown()
+        for backend in backends { try? await backend.shutdown() }
     }
 
     /// A GGUF model loaded into the engine, with what a run records about it.
@@ -101,23 +117,58 @@ struct RunModel {
             record: RunManifest.ModelRecord(
                 identity: m.identity, backend: "engine", file: m.path, sha256: m.sha256, parameters: m.parameters,
                 threads: threads ?? ProcessInfo.processInfo.activeProcessorCount),
-            chatTemplate: m.chatTemplate, name: m.name, backend: nil)
+            chatTemplate: m.chatTemplate, name: m.name, backends: [])
     }
 
-    /// FoReaL with a leader and a draft GGUF model (the record describes the leader; the draft is in the
-    /// decoder settings and in every path's model identity).
-    static func foreal(leader: String, draft: String, threads: Int?, kind: TaskKind) throws -> RunModel {
-        let l = try load(leader, threads: threads)
-        let d = try load(draft, threads: threads)
-        let sampler = FoReaLPathSampler(
-            leader: l.model, leaderIdentity: l.identity, leaderName: l.name, leaderParameters: l.parameters,
-            draft: d.model, draftIdentity: d.identity, draftName: d.name, draftParameters: d.parameters,
-            delimiters: kind == .code ? .code : .prose)
-        return RunModel(
-            sampler: sampler,
-            record: RunManifest.ModelRecord(
-                identity: sampler.modelIdentity, backend: "engine", file: l.path, sha256: l.sha256,
-                parameters: l.parameters, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount),
-            chatTemplate: l.chatTemplate, name: l.name, backend: nil)
+    /// FoReaL with a leader and a draft, each a GGUF model or servers (`http://…[,…]`). The record describes
+    /// the leader; the draft is in the decoder settings and in every path's model identity.
+    static func foreal(
+        leader: String, draft: String, threads: Int?, kind: TaskKind, apiKeyVariable: String, requestsPerEndpoint: Int
+    ) async throws -> RunModel {
+        var backends: [OpenAICompatibleBackend] = []
+        struct Side {
+            var side: FoReaLSide
+            var identity: String
+            var name: String
+            var record: RunManifest.ModelRecord
+            var chatTemplate: String?
+        }
+        func side(_ spec: String) async throws -> Side {
+            if isHTTP(spec) {
+                let (backend, model, endpoints) = try await connect(
+                    spec, servedModel: nil, apiKeyVariable: apiKeyVariable, requestsPerEndpoint: requestsPerEndpoint)
+                backends.append(backend)
+                return Side(
+                    side: .server(backend), identity: model, name: model,
+                    record: RunManifest.ModelRecord(identity: model, backend: "http", endpoints: endpoints.map(\.base)))
+            }
+            let m = try load(spec, threads: threads)
+            return Side(
+                side: .engine(m.model, parameters: m.parameters), identity: m.identity, name: m.name,
+                record: RunManifest.ModelRecord(
+                    identity: m.identity, backend: "engine", file: m.path, sha256: m.sha256, parameters: m.parameters,
+                    threads: threads ?? ProcessInfo.processInfo.activeProcessorCount),
+                chatTemplate: m.chatTemplate)
+        }
+        do {
+            var l = try await side(leader)
+            var d = try await side(draft)
+            if l.name == d.name {
+                // The names key cost.per_model: keep the two models' costs apart.
+                l.name = "leader:" + l.name
+                d.name = "draft:" + d.name
+            }
+            let sampler = FoReaLPathSampler(
+                leader: l.side, leaderIdentity: l.identity, leaderName: l.name, draft: d.side, draftIdentity: d.identity,
+                draftName: d.name, delimiters: kind == .code ? .code : .prose)
+            var record = l.record
+            record.identity = sampler.modelIdentity
+            return RunModel(
+                sampler: sampler, record: record, chatTemplate: l.chatTemplate ?? d.chatTemplate, name: l.name,
+                backends: backends)
+        } catch {
+            for backend in backends { try? await backend.shutdown() }
+            throw error
+        }
     }
 }

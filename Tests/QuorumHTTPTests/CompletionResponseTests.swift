@@ -46,7 +46,26 @@ struct CompletionResponseTests {
         #expect(lp.logprobs == [-0.25, -1.5, -0.125])
         #expect(lp.ids == [100, 101, 102])
         #expect(lp.bytes[1] == Array("-5".utf8))
-        #expect(lp.top[0].first == TokenAlternative(token: "seed", logprob: -0.25))
+        #expect(lp.top[0].first == TokenAlternative(token: "seed", logprob: -0.25, bytes: Array("seed".utf8)))
+    }
+
+    @Test func alternativeIDsAndCachedPromptTokens() throws {
+        // llama.cpp: alternatives carry ids and bytes; usage says how much of the prompt came from its cache.
+        let body = """
+            {"choices": [{"index": 0, "text": "4", "finish_reason": "length", "logprobs": {"content": [
+               {"id": 19, "token": "4", "bytes": [52], "logprob": -0.1,
+                "top_logprobs": [{"id": 19, "token": "4", "bytes": [52], "logprob": -0.1},
+                                 {"id": 20, "token": "5", "bytes": [53], "logprob": -2.5}]}]}}],
+             "usage": {"prompt_tokens": 19, "completion_tokens": 1, "prompt_tokens_details": {"cached_tokens": 18}}}
+            """
+        let response = try parse(body)
+        let lp = try #require(response.choices[0].logprobs)
+        #expect(lp.top[0].map(\.id) == [19, 20])
+        #expect(lp.top[0][1].bytes == [53])
+        #expect(response.usage.cachedPromptTokens == 18)
+        #expect(response.usage.prefilledTokens == 1)
+        #expect(TokenUsage(promptTokens: 5).prefilledTokens == 5)
+        #expect(TokenUsage().prefilledTokens == nil)
     }
 
     @Test func llamaNativeShape() throws {

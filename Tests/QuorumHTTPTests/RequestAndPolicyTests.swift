@@ -17,6 +17,7 @@ struct RequestAndPolicyTests {
             (CompletionRequest(prompt: "p", maxTokens: 8, minP: 1.5), "min_p"),
             (CompletionRequest(prompt: "p", maxTokens: 8, logprobs: -1), "logprobs"),
             (CompletionRequest(prompt: "p", maxTokens: 8, stop: ["\n", ""]), "stop string is empty"),
+            (CompletionRequest(prompt: "p", maxTokens: 8, promptTokens: [3, -1]), "token id is negative"),
         ]
         for (request, fragment) in cases {
             #expect {
@@ -26,6 +27,19 @@ struct RequestAndPolicyTests {
                 return reason.contains(fragment)
             }
         }
+    }
+
+    @Test func promptsAreSentAsTextTokenIDsOrLlamaCppsMixedForm() throws {
+        func prompt(_ r: CompletionRequest) throws -> Any? {
+            let data = try JSONEncoder().encode(WireRequest(r, model: "m", n: 1, seed: nil))
+            return (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["prompt"]
+        }
+        #expect(try prompt(CompletionRequest(prompt: "Q: 1+1?", maxTokens: 1)) as? String == "Q: 1+1?")
+        #expect(try prompt(CompletionRequest(prompt: "", maxTokens: 1, promptTokens: [5, 6])) as? [Int] == [5, 6])
+        let mixed = try #require(try prompt(CompletionRequest(prompt: "Q:", maxTokens: 1, promptTokens: [7, 8])) as? [Any])
+        #expect(mixed.count == 3)
+        #expect(mixed[0] as? String == "Q:")
+        #expect(mixed.dropFirst().map { ($0 as? NSNumber)?.intValue } == [7, 8])
     }
 
     @Test func perSampleSeedsAreDeterministicDistinctAndSmall() {

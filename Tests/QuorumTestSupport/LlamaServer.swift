@@ -38,7 +38,8 @@ public final class LlamaServer {
     public let baseURL: String
 
     /// Starts the server with `model` and `parallel` slots, and waits until it answers `/v1/models`.
-    public init(model: String, parallel: Int = 4, context: Int = 4096) async throws {
+    /// `arguments` are added to the command line (e.g. `-ub 1`).
+    public init(model: String, parallel: Int = 4, context: Int = 4096, arguments: [String] = []) async throws {
         let port = try Self.freePort()
         baseURL = "http://127.0.0.1:\(port)/v1"
         process = Process()
@@ -48,7 +49,7 @@ public final class LlamaServer {
             // One thread: llama.cpp's worker threads spin while waiting, and on a busy 2-core machine two of
             // them ran 5-10x slower than one (1.5-3 vs 15-17 tokens/s for smollm2-135m).
             "-np", String(parallel), "-t", "1", "--no-webui", "--log-disable",
-        ]
+        ] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

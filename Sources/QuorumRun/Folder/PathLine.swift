@@ -42,7 +42,8 @@ public enum PathLine {
         let models = cost.perModel.keys.sorted().map { name in
             let usage = cost.perModel[name]!
             return "\(string(name)):{\"generated\":\(usage.generated),\"prefilled\":\(usage.prefilled),"
-                + "\"flops\":\(number(usage.flops))" + (usage.prompt.map { ",\"prompt\":\($0)" } ?? "") + "}"
+                + "\"flops\":\(number(usage.flops))" + (usage.prompt.map { ",\"prompt\":\($0)" } ?? "")
+                + (usage.seconds.map { ",\"seconds\":\(number($0))" } ?? "") + "}"
         }
         var extra = ""
         if let share = cost.leaderShare { extra += ",\"leader_share\":\(number(share))" }
@@ -50,6 +51,8 @@ public enum PathLine {
         if let paused = cost.pausedFraction { extra += ",\"paused_fraction\":\(number(paused))" }
         if let passes = cost.extraForwardPasses { extra += ",\"extra_forward_passes\":\(passes)" }
         if let calls = cost.extraModelCalls { extra += ",\"extra_model_calls\":\(calls)" }
+        if let changed = cost.changedSteps { extra += ",\"changed_steps\":\(changed)" }
+        if let requests = cost.requests { extra += ",\"requests\":\(requests)" }
         return "{\"prompt_tokens\":\(cost.promptTokens),\"generated_tokens\":\(cost.generatedTokens),"
             + "\"flops\":\(number(cost.flops)),\"per_model\":{\(models.joined(separator: ","))},"
             + "\"seconds\":\(number(cost.seconds))\(extra)}"

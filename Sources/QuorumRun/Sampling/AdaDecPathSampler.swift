@@ -49,6 +49,7 @@ public struct AdaDecPathSampler: PathSampler {
             extra.pausedFraction = r.pausedFraction
             extra.extraForwardPasses = r.extraForwardPasses
             extra.extraModelCalls = r.extraModelCalls
+            extra.changedSteps = r.changedSteps
             // Roll-out rows are forward passes of this model: they count as generated tokens of its cost.
             let usage = [modelName: Cost.ModelUsage(generated: r.tokens.count + r.extraForwardPasses, prefilled: prompt.count)]
             paths.append(SampledPath(
