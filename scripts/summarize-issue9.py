@@ -22,12 +22,23 @@ def same_number(a, b):
         return a is not None and a == b
 
 
+def correct_by_problem(folder):
+    """Whether each problem's (single) path is right, by Quorum's own answer equivalence (selections.jsonl)."""
+    out = {}
+    for line in open(os.path.join(folder, "selections.jsonl")):
+        sel = json.loads(line)
+        if sel["method"] == "sc":
+            out[sel["problem"]] = bool(sel.get("correct"))
+    return out
+
+
 def foreal_stats(folder):
+    right = correct_by_problem(folder)
     s = dict(n=0, correct=0, flops=0.0, flops_text=0.0, text=0, share=[], leader_generated=0, seconds=0.0)
     for p in paths(folder):
         c = p["cost"]
         s["n"] += 1
-        s["correct"] += int(same_number(p.get("answer"), p.get("gold")))
+        s["correct"] += int(right.get(p["problem"], False))
         s["flops"] += c["flops"]
         s["text"] += c["generated_tokens"]
         s["seconds"] += c["seconds"]
