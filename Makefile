@@ -35,10 +35,11 @@ models: deps
 
 test: deps models
 	$(SWIFT) build --build-tests -j $(JOBS)
-	@# The HTTP fault-injection tests check that deadlines cut slow servers short; they run in a process of
-	@# their own so that the CPU-bound engine and sandbox suites cannot starve their event loops.
-	$(SWIFT) test --skip-build --skip QuorumHTTPTests
-	$(SWIFT) test --skip-build --filter QuorumHTTPTests
+	@# The HTTP fault-injection tests check that deadlines cut slow servers short; they (and the decoders'
+	@# server tests) run in a process of their own so that the CPU-bound engine and sandbox suites cannot
+	@# starve their event loops.
+	$(SWIFT) test --skip-build --skip QuorumHTTPTests --skip QuorumServerDecodingTests
+	$(SWIFT) test --skip-build --filter QuorumHTTPTests --filter QuorumServerDecodingTests
 
 ## demo: pulls smollm2-135m, builds in release mode, samples 16 paths for each of the first DEMO_LIMIT problems
 ## of tasks/arith-easy (sized to finish within 10 minutes on 2 cores), selects with PPL, SC, PC and RPC,

@@ -118,7 +118,87 @@ public struct RunFacts: Sendable, Hashable, Codable {
 
     public struct DecoderFacts: Sendable, Hashable, Codable {
         public var name: String
+        /// The numeric settings (temperature, top_p, max_tokens, …).
         public var settings: [String: Double]
+        /// Settings groups of the cheap decoders and of early stopping (`foreal`, `adadec`, `adaptive`), each
+        /// value as text.
+        public var groups: [String: [String: String]]
+
+        public init(name: String, settings: [String: Double], groups: [String: [String: String]] = [:]) {
+            self.name = name
+            self.settings = settings
+            self.groups = groups
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name)
+            settings = [:]
+            groups = [:]
+            for (key, value) in try c.decode([String: SettingValue].self, forKey: .settings) {
+                switch value {
+                case .number(let x): settings[key] = x
+                case .text(let t): groups[key] = ["value": t]
+                case .group(let g): groups[key] = g
+                }
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            var all: [String: SettingValue] = settings.mapValues { .number($0) }
+            for (key, group) in groups { all[key] = .group(group) }
+            try c.encode(all, forKey: .settings)
+        }
+
+        enum CodingKeys: String, CodingKey { case name, settings }
+
+        /// A setting in `run.json`: a number, a text, or a group of numbers and texts.
+        enum SettingValue: Codable {
+            case number(Double)
+            case text(String)
+            case group([String: String])
+
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.singleValueContainer()
+                if let x = try? c.decode(Double.self) {
+                    self = .number(x)
+                } else if let t = try? c.decode(String.self) {
+                    self = .text(t)
+                } else if let b = try? c.decode(Bool.self) {
+                    self = .text(b ? "true" : "false")
+                } else {
+                    let object = try c.decode([String: Scalar].self)
+                    self = .group(object.mapValues(\.text))
+                }
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.singleValueContainer()
+                switch self {
+                case .number(let x): try c.encode(x)
+                case .text(let t): try c.encode(t)
+                case .group(let g): try c.encode(g)
+                }
+            }
+        }
+
+        /// A number, text or flag inside a settings group, as text.
+        struct Scalar: Decodable {
+            var text: String
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.singleValueContainer()
+                if let x = try? c.decode(Double.self) {
+                    // Whole numbers without ".0"; others in Swift's shortest exact form (τ = 0.4513 stays so).
+                    text = x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
+                } else if let b = try? c.decode(Bool.self) {
+                    text = b ? "true" : "false"
+                } else {
+                    text = try c.decode(String.self)
+                }
+            }
+        }
     }
 
     public struct TemplateFacts: Sendable, Hashable, Codable {
@@ -138,6 +218,16 @@ public struct RunFacts: Sendable, Hashable, Codable {
         if let k = s["top_k"], k > 0 { parts.append("top-k=" + Chart.number(k)) }
         if let m = s["min_p"], m > 0 { parts.append("min-p=" + Chart.number(m)) }
         if let m = s["max_tokens"] { parts.append("≤" + Chart.number(m) + " tokens") }
+        let g = decoder.groups
+        if let f = g["foreal"] {
+            parts.append("n=\(f["lead_tokens"] ?? "?") p=\(f["lead_prob"] ?? "?")")
+        }
+        if let a = g["adadec"] {
+            parts.append("τ=\(a["threshold"] ?? "?") L=\(a["lookahead"] ?? "?") B=\(a["candidates"] ?? "?")")
+        }
+        if let a = g["adaptive"] {
+            parts.append("adaptive \(a["rule"] ?? "?")≥\(a["threshold"] ?? "?") rounds of \(a["round"] ?? "?")")
+        }
         return parts.joined(separator: " ")
     }
 }
