@@ -47,6 +47,15 @@ public struct ReportBuilder: Sendable {
         guard let kind = TaskKind(rawValue: run.manifest.taskSet.kind) else {
             throw .malformed(location: run.folder + "/run.json", reason: "unknown task kind \"\(run.manifest.taskSet.kind)\"")
         }
+        // Code paths are judged by running their programs (the run's own eval.md gives pass@k and the methods'
+        // pass rates); the report's protocol compares answer texts, which means nothing for programs and, with
+        // 164 HumanEval programs, ran for minutes and tens of GB. Refused until the report judges by execution.
+        guard kind != .code else {
+            throw .runFolder(
+                path: run.folder,
+                reason: "a code run (\(run.manifest.taskSet.name)): reports of code runs are not supported yet — their "
+                    + "programs are judged by execution; see the run's eval.md (pass@k, pass rates) and cost.json")
+        }
         let mode = EquivalenceMode(rawValue: run.manifest.equivalence ?? "default") ?? .default
         var pool = PathPool(source: run.folder + "/paths.jsonl", groups: run.groups, warnings: run.warnings)
         if !run.taskOrder.isEmpty {

@@ -45,4 +45,22 @@ import Testing
         let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
         #expect(markdown.contains("τ=0.4513") && markdown.contains("n=15 p=0.5") && markdown.contains("adaptive beta≥0.8"))
     }
+
+    @Test func codeRunsAreRefusedClearly() throws {
+        let fixture = try ReportFixture(problems: 2, paths: 2)
+        defer { fixture.remove() }
+        let file = fixture.folder + "/run.json"
+        var manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        var taskSet = try #require(manifest["task_set"] as? [String: Any])
+        taskSet["kind"] = "code"
+        taskSet["name"] = "humaneval"
+        manifest["task_set"] = taskSet
+        try JSONSerialization.data(withJSONObject: manifest).write(to: URL(fileURLWithPath: file))
+        let run = try RunInput.load(folder: fixture.folder)
+        #expect {
+            _ = try ReportBuilder().build([run])
+        } throws: { error in
+            "\(error)".contains("reports of code runs are not supported yet") && "\(error)".contains("eval.md")
+        }
+    }
 }
