@@ -94,8 +94,15 @@ report() {
     }
     reportOf foreal-arith-easy "$OUT"/foreal-arith-leader "$OUT"/foreal-arith-n*
     reportOf foreal-gsm8k "$OUT"/foreal-gsm-leader "$OUT"/foreal-gsm-n*
-    reportOf adadec-humaneval "$OUT"/humaneval-greedy "$OUT"/humaneval-adadec
-    reportOf early-stopping "$OUT"/early-fixed16 "$OUT"/early-adaptive-*
+    # `quorum report` does not take code runs (judged by execution): keep their run.json/eval/cost files.
+    for r in "$OUT"/humaneval-greedy "$OUT"/humaneval-adadec*; do
+        [ -f "$r/eval.md" ] || continue
+        mkdir -p "reports/issue-9/adadec-humaneval/${r##*/}"
+        cp "$r"/{run.json,eval.md,eval.json,cost.json} "reports/issue-9/adadec-humaneval/${r##*/}/"
+    done
+    cp "$OUT/adadec-calibration-mbpp.txt" reports/issue-9/adadec-humaneval/ 2>/dev/null || true
+    reportOf early-stopping "$OUT"/early-fixed16 "$OUT"/early-adaptive-* "$OUT"/early-qwen-fixed16
+    cp "$OUT"/early-replays.txt "$OUT"/early-qwen-replays.txt reports/issue-9/early-stopping/ 2>/dev/null || true
 }
 
 case $PART in
