@@ -101,7 +101,13 @@ report() {
         cp "$r"/{run.json,eval.md,eval.json,cost.json} "reports/issue-9/adadec-humaneval/${r##*/}/"
     done
     cp "$OUT/adadec-calibration-mbpp.txt" reports/issue-9/adadec-humaneval/ 2>/dev/null || true
-    reportOf early-stopping "$OUT"/early-fixed16 "$OUT"/early-adaptive-* "$OUT"/early-qwen-fixed16
+    # Adaptive runs have different numbers of paths per problem: the report does not take them; keep their files.
+    reportOf early-stopping "$OUT"/early-fixed16 "$OUT"/early-qwen-fixed16
+    for r in "$OUT"/early-adaptive-*; do
+        [ -f "$r/eval.md" ] || continue
+        mkdir -p "reports/issue-9/early-stopping/${r##*/}"
+        cp "$r"/{run.json,eval.md,cost.json} "reports/issue-9/early-stopping/${r##*/}/"
+    done
     cp "$OUT"/early-replays.txt "$OUT"/early-qwen-replays.txt reports/issue-9/early-stopping/ 2>/dev/null || true
 }
 

@@ -56,6 +56,13 @@ public struct ReportBuilder: Sendable {
                 reason: "a code run (\(run.manifest.taskSet.name)): reports of code runs are not supported yet — their "
                     + "programs are judged by execution; see the run's eval.md (pass@k, pass rates) and cost.json")
         }
+        guard run.manifest.decoder.groups["adaptive"] == nil else {
+            throw .runFolder(
+                path: run.folder,
+                reason: "an early-stopping (--adaptive) run: its problems have different numbers of paths, which the "
+                    + "report's K-subset protocol cannot evaluate; see the run's eval.md (selection over all paths of "
+                    + "each problem) or report the fixed run it replays (`quorum stop-replay`)")
+        }
         let mode = EquivalenceMode(rawValue: run.manifest.equivalence ?? "default") ?? .default
         var pool = PathPool(source: run.folder + "/paths.jsonl", groups: run.groups, warnings: run.warnings)
         if !run.taskOrder.isEmpty {

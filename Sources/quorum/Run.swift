@@ -192,6 +192,11 @@ struct Run: AsyncParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
         if let maxBatch, maxBatch < 1 { throw ValidationError("--batch must be at least 1, not \(maxBatch)") }
         if !(timeout > 0) { throw ValidationError("--timeout must be positive") }
+        if report && adaptive {
+            throw ValidationError(
+                "--report does not take --adaptive runs yet: their problems have different numbers of paths, which the "
+                    + "report's K-subset protocol cannot evaluate (eval.md selects over all paths of each problem)")
+        }
         if memory < 64 { throw ValidationError("--memory must be at least 64 (MiB)") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if requestsPerServer < 1 { throw ValidationError("--requests-per-server must be at least 1, not \(requestsPerServer)") }
@@ -248,6 +253,11 @@ struct Run: AsyncParsableCommand {
         let selected = Array(set.problems.prefix(limit ?? set.problems.count))
         let kind = try RunPlan.kind(of: selected, source: taskSet)
 
+        if report && kind == .code {
+            throw ValidationError(
+                "--report does not take code runs yet: their programs are judged by execution (eval.md gives pass@k and "
+                    + "the methods' pass rates)")
+        }
         let sandbox: Sandbox? = kind == .code ? try codeSandbox() : nil
         let runModel: RunModel
         if RunModel.isHTTP(model) && decoder != .foreal {

@@ -115,4 +115,15 @@ import Testing
         #expect(r.status != 0)
         #expect(r.stderr.contains("code-chat-continue renders the chat format") && r.stderr.contains("code-completion"))
     }
+
+    @Test func reportsOfCodeRunsAreRefusedBeforeSampling() throws {
+        let out = FileManager.default.temporaryDirectory.path + "/never-\(UUID())"
+        let r = try CLI.run([
+            "run", Self.shared("tasks/humaneval/HumanEval.jsonl.gz"), "--model", "smollm2-135m", "--samples", "1",
+            "--limit", "1", "--report", "--out", out,
+        ])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("--report does not take code runs yet"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/paths.jsonl"), "nothing was sampled")
+    }
 }

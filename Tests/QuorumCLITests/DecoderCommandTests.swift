@@ -73,6 +73,7 @@ import Testing
             ["--threshold", "1"],
             ["--decoder", "foreal", "--leader", "a", "--draft", "b", "--lead-prob", "1.5"],
             ["--adaptive", "--stop-threshold", "0"],
+            ["--adaptive", "--report"],
         ] {
             let r = try CLI.run(try Self.arguments(dir, extra))
             #expect(r.status != 0, "\(extra)")
