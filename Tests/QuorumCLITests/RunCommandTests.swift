@@ -117,16 +117,26 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Kill it as soon as the first problem's paths are on disk.
-        var linesAtKill = 0
-        let deadline = Date().addingTimeInterval(600)
-        while process.isRunning, Date() < deadline {
-            linesAtKill = Self.lineCount(out + "/paths.jsonl")
-            if linesAtKill > 0 { break }
-            try await Task.sleep(for: .milliseconds(10))
+        // Kill it as soon as the first problem's paths are on disk. The watcher is an OS thread of its own: a task
+        // sleeping on the cooperative pool could wake too late while CPU-bound suites hold the pool's threads
+        // (the run then finished before the kill, as seen in CI).
+        let pid = process.processIdentifier
+        let pathsFile = out + "/paths.jsonl"
+        let ended = EndedFlag()
+        let watcher = Thread {
+            let deadline = Date().addingTimeInterval(600)
+            while Date() < deadline, !ended.value {
+                if Self.lineCount(pathsFile) > 0 {
+                    kill(pid, SIGKILL)
+                    return
+                }
+                usleep(1000)
+            }
         }
-        kill(process.processIdentifier, SIGKILL)
+        watcher.start()
         process.waitUntilExit()
+        ended.set()
+        let linesAtKill = Self.lineCount(pathsFile)
         #expect(process.terminationReason == .uncaughtSignal, "the run ended before it could be killed")
         #expect(linesAtKill > 0 && linesAtKill < Self.samples * Self.problems)
 
@@ -230,4 +240,12 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: dir + "/bad/paths.jsonl"))
     }
+}
+
+/// Set once a watched process has been reaped, so that its watcher thread stops.
+private final class EndedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ended = false
+    var value: Bool { lock.withLock { ended } }
+    func set() { lock.withLock { ended = true } }
 }
