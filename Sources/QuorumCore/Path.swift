@@ -31,6 +31,19 @@ public struct Cost: Sendable, Codable, Hashable {
     /// chosen candidate's calls are not extra when the main loop takes its roll-out over.
     public var extraModelCalls: Int?
 
+    /// Copies the decoder-specific fields of `other` (leader share, switches, paused fraction, extra forward
+    /// passes, extra model calls, changed steps, requests), leaving the token, FLOPs and time fields alone. A new
+    /// decoder field is added here, beside its declaration.
+    public mutating func takeDecoderFields(of other: Cost) {
+        leaderShare = other.leaderShare
+        switches = other.switches
+        pausedFraction = other.pausedFraction
+        extraForwardPasses = other.extraForwardPasses
+        extraModelCalls = other.extraModelCalls
+        changedSteps = other.changedSteps
+        requests = other.requests
+    }
+
     /// One model's share of a path's cost.
     public struct ModelUsage: Sendable, Codable, Hashable {
         /// Tokens the model generated (every forward step that produced a token, discarded ones included).

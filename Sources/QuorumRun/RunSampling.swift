@@ -247,15 +247,7 @@ public enum RunSampling {
         var cost = Cost(
             promptTokens: sampled.promptTokens, generatedTokens: sampled.generatedTokens,
             flops: perModel.values.reduce(0) { $0 + $1.flops }, seconds: sampled.seconds, perModel: perModel)
-        if let extra = sampled.decoderCost {
-            cost.leaderShare = extra.leaderShare
-            cost.switches = extra.switches
-            cost.pausedFraction = extra.pausedFraction
-            cost.extraForwardPasses = extra.extraForwardPasses
-            cost.extraModelCalls = extra.extraModelCalls
-            cost.changedSteps = extra.changedSteps
-            cost.requests = extra.requests
-        }
+        if let extra = sampled.decoderCost { cost.takeDecoderFields(of: extra) }
         return ReasoningPath(
             problem: problem.id, path: sampled.path, text: sampled.text, answer: answer, meanLogprob: mean,
             sumLogprob: sum, tokens: sampled.tokens, logprobs: sampled.logprobs, model: sampler.modelIdentity,
