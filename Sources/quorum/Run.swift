@@ -106,8 +106,8 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Code problems: programs run at once (default: the number of processors).")
     var jobs: Int?
 
-    @Option(help: "Code problems: the Python interpreter (default: python3 from PATH, then /usr/bin/python3).")
-    var python: String?
+    @OptionGroup(title: "Code problems: the sandbox")
+    var sandboxFlags: SandboxFlags
 
     @Option(help: ArgumentHelp("The run folder.", valueName: "dir"))
     var out: String
@@ -292,7 +292,7 @@ struct Run: AsyncParsableCommand {
     private func codeSandbox() throws -> Sandbox {
         do {
             let limits = SandboxLimits(memoryBytes: memory << 20).withTimeLimit(timeout)
-            let sandbox = try Sandbox.detect(SandboxOptions(python: python), limits: limits)
+            let sandbox = try Sandbox.detect(sandboxFlags.options(), limits: limits)
             note("sandbox: \(sandbox.environment)")
             return sandbox
         } catch {
@@ -331,7 +331,7 @@ struct Run: AsyncParsableCommand {
         let execution = sandbox.map {
             RunManifest.ExecutionSettings(
                 timeoutSeconds: timeout, memoryMib: memory, python: $0.environment.python,
-                pythonVersion: $0.environment.pythonVersion)
+                pythonVersion: $0.environment.pythonVersion, sandbox: $0.environment.description)
         }
         let manifest = RunManifest(
             tool: "quorum \(QuorumVersion.string)",

@@ -60,13 +60,20 @@ public struct RunManifest: Sendable, Hashable, Codable {
         public var python: String?
         /// The interpreter's version (volatile).
         public var pythonVersion: String?
+        /// The sandbox's layers as ``QuorumCode/SandboxEnvironment`` describes them (volatile; says
+        /// `UNSAFE` when a run was made with fewer layers than asked).
+        public var sandbox: String?
 
         /// A record; see the properties.
-        public init(timeoutSeconds: Double, memoryMib: Int, python: String? = nil, pythonVersion: String? = nil) {
+        public init(
+            timeoutSeconds: Double, memoryMib: Int, python: String? = nil, pythonVersion: String? = nil,
+            sandbox: String? = nil
+        ) {
             self.timeoutSeconds = timeoutSeconds
             self.memoryMib = memoryMib
             self.python = python
             self.pythonVersion = pythonVersion
+            self.sandbox = sandbox
         }
     }
 
@@ -178,7 +185,7 @@ public struct RunManifest: Sendable, Hashable, Codable {
     /// Fields that may differ between sittings of one run, as dotted key paths of the JSON form.
     public static let volatileKeys: Set<String> = [
         "tool", "created", "task_set.path", "model.file", "model.endpoints", "model.threads", "template.file",
-        "template.fewshot_source", "execution.python", "execution.python_version", "task_set.limit",
+        "template.fewshot_source", "execution.python", "execution.python_version", "execution.sandbox", "task_set.limit",
     ]
 
     /// The manifest as `run.json` holds it (pretty-printed, sorted keys, snake_case).
