@@ -324,3 +324,36 @@ final class UnixListener {
         unlink(path)
     }
 }
+
+/// Fewer layers than asked are refused, unless the caller accepts them explicitly.
+@Suite struct SandboxLayerPolicyTests {
+    @Test func missingBubblewrapIsRefusedUnlessUnsafeIsGiven() throws {
+        let missing = SandboxOptions(bubblewrap: "/nonexistent/bwrap")
+        do {
+            _ = try SandboxEnvironment.detect(missing)
+            Issue.record("detection without bwrap must fail")
+        } catch {
+            guard case .layerUnavailable(let layer, let reason) = error else { throw error }
+            #expect(layer == "bubblewrap")
+            #expect(reason.contains("no '/nonexistent/bwrap' command"), "\(reason)")
+            #expect(reason.contains("apt-get install bubblewrap") && reason.contains("--unsafe-no-sandbox"), "\(reason)")
+        }
+        var unsafe = missing
+        unsafe.allowFewerLayers = true
+        let weaker = try SandboxEnvironment.detect(unsafe)
+        #expect(weaker.isolation < .bubblewrap)
+        #expect(weaker.askedIsolation == .bubblewrap)
+        #expect(weaker.description.contains("UNSAFE: bubblewrap was asked for and is unavailable"), "\(weaker)")
+        // What was asked for explicitly is not "fewer".
+        let none = try SandboxEnvironment.detect(SandboxOptions(isolation: .none))
+        #expect(none.isolation == .none && none.askedIsolation == nil)
+        #expect(none.description.contains("no namespaces"))
+    }
+
+    /// This machine (and CI) has bubblewrap: the default detection uses it.
+    @Test func theDefaultIsBubblewrap() throws {
+        let environment = try CodeTestSupport.detected.get()
+        #expect(environment.isolation == .bubblewrap, "\(environment)")
+        #expect(environment.description.contains("bubblewrap"))
+    }
+}

@@ -24,7 +24,7 @@ extension SandboxEnvironment {
     static func isolationLayers(_ options: SandboxOptions, asRoot: Bool) throws(CodeError) -> Layers {
         var reasons: [String] = []
         if options.isolation >= .bubblewrap {
-            switch bubblewrapWorks(asRoot: asRoot) {
+            switch bubblewrapWorks(options.bubblewrap, asRoot: asRoot) {
             case .success(let path): return Layers(isolation: .bubblewrap, bubblewrap: path, namespacePrefix: [])
             case .failure(let failure): reasons.append(failure.reason)
             }
@@ -115,8 +115,8 @@ extension SandboxEnvironment {
     }
 
     /// The `bwrap` executable, if it runs `/bin/sh -c 'exit 0'` with the sandbox's options here.
-    static func bubblewrapWorks(asRoot: Bool) -> Result<String, LayerFailure> {
-        guard let bwrap = executablePath("bwrap") else { return .failure(LayerFailure(reason: "no 'bwrap' command (Debian package bubblewrap)")) }
+    static func bubblewrapWorks(_ name: String, asRoot: Bool) -> Result<String, LayerFailure> {
+        guard let bwrap = executablePath(name) else { return .failure(LayerFailure(reason: "no '\(name)' command (Debian package bubblewrap)")) }
         let directory = FileManager.default.temporaryDirectory.path
         let arguments = bubblewrapArguments(bwrap: bwrap, asRoot: asRoot, directory: directory, readOnly: [], tmpfsBytes: 1 << 20)
             + ["/bin/sh", "-c", "exit 0"]

@@ -47,6 +47,8 @@ public struct SandboxOptions: Sendable, Hashable {
     public var python: String?
     /// The boundary asked for; default ``Isolation/bubblewrap``.
     public var isolation: Isolation
+    /// The `bwrap` executable, a path or a name looked up in `PATH` (then `/usr/bin`); default `bwrap`.
+    public var bubblewrap: String
     /// Accept a weaker boundary than ``isolation`` when this machine cannot give it (the command line's
     /// `--unsafe-no-sandbox`): detection then takes the strongest available. Default `false`: detection
     /// fails with the reason and what to install.
@@ -65,12 +67,13 @@ public struct SandboxOptions: Sendable, Hashable {
     public var auditGuard: Bool
 
     public init(
-        python: String? = nil, isolation: Isolation = .bubblewrap, allowFewerLayers: Bool = false,
+        python: String? = nil, isolation: Isolation = .bubblewrap, bubblewrap: String = "bwrap", allowFewerLayers: Bool = false,
         dropPrivileges: LayerPolicy = .auto, userIDs: Range<UInt32> = 1_900_000_000..<1_901_000_000,
         auditGuard: Bool = true
     ) {
         self.python = python
         self.isolation = isolation
+        self.bubblewrap = bubblewrap
         self.allowFewerLayers = allowFewerLayers
         self.dropPrivileges = dropPrivileges
         self.userIDs = userIDs
