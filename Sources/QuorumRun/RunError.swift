@@ -22,6 +22,9 @@ public enum RunError: Error, Sendable, Hashable, CustomStringConvertible {
     case folderLocked(folder: String, pid: Int32?)
     /// A value that JSON cannot hold (NaN, ±∞) where a run file needs a number: refused rather than written.
     case nonFiniteValue(problem: String, path: Int, field: String, value: Double, model: String?)
+    /// A value JSON cannot hold (NaN, ±∞) in a run file's field (`key` as a dotted path): refused rather than
+    /// written.
+    case nonFiniteField(file: String, key: String, value: String)
     /// A file operation failed.
     case io(path: String, operation: String, reason: String)
     /// Sampling a problem's paths failed.
@@ -54,6 +57,8 @@ public enum RunError: Error, Sendable, Hashable, CustomStringConvertible {
             "problem \(problem), path \(path): \(field) is \(value)\(model.map { " (model \($0))" } ?? ""), which JSON "
                 + "cannot hold; refusing to write it into paths.jsonl (a model that gives non-finite log-probabilities "
                 + "is damaged)"
+        case .nonFiniteField(let file, let key, let value):
+            "\(file): \(key) is \(value), which JSON cannot hold; refusing to write it"
         case .io(let path, let operation, let reason): "\(path): cannot \(operation): \(reason)"
         case .sampling(let problem, let reason): "sampling problem \(problem) failed: \(reason)"
         case .evaluation(let reason): "evaluation: \(reason)"

@@ -417,20 +417,18 @@ struct Run: AsyncParsableCommand {
 
     /// Writes selections.jsonl, eval.json and eval.md into the run folder.
     private func write(_ evaluation: RunEvaluation, markdown: String, kind: TaskKind, folder: RunFolder) throws {
-        let lineEncoder = JSONEncoder()
-        lineEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var selections = Data()
         for selection in evaluation.selections {
-            selections += try lineEncoder.encode(selection) + Data("\n".utf8)
+            selections += try RunFileJSON.encode(
+                selection, for: "selections.jsonl", formatting: [.sortedKeys, .withoutEscapingSlashes]) + Data("\n".utf8)
         }
         try RunFolder.writeAtomically(selections, to: folder.selectionsFile)
         var report = EvalReport(
             result: evaluation.result, seeds: evaluation.seeds, ks: evaluation.ks, kind: kind.rawValue,
             equality: evaluation.code == nil ? "default" : "execution")
         report.code = evaluation.code
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        try RunFolder.writeAtomically(try encoder.encode(report) + Data("\n".utf8), to: folder.evalJSONFile)
+        let json = try RunFileJSON.encode(report, for: "eval.json", formatting: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        try RunFolder.writeAtomically(json + Data("\n".utf8), to: folder.evalJSONFile)
         try RunFolder.writeAtomically(Data(markdown.utf8), to: folder.evalMarkdownFile)
     }
 
