@@ -12,37 +12,39 @@ public enum RunFileJSON {
         let encoder = JSONEncoder()
         encoder.outputFormatting = formatting
         if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
-        encoder.nonConformingFloatEncodingStrategy = .throw
+        // Non-finite numbers become marked strings, found again below with their whole key path (the
+        // encoder's own error loses the keys above a dictionary).
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: marker + "inf", negativeInfinity: marker + "-inf", nan: marker + "nan")
+        let data: Data
         do {
-            return try encoder.encode(value)
-        } catch let EncodingError.invalidValue(bad, context) {
-            throw .nonFiniteField(file: file, key: keyPath(context.codingPath, snakeCase: snakeCase), value: "\(bad)")
+            data = try encoder.encode(value)
         } catch {
             throw .io(path: file, operation: "encode", reason: "\(error)")
         }
+        guard data.range(of: Data(markerText.utf8)) != nil else { return data }
+        let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        let (key, bad) = object.flatMap { firstMarked(in: $0, path: "") } ?? ("(unknown key)", "a non-finite number")
+        throw .nonFiniteField(file: file, key: key.isEmpty ? "(top level)" : key, value: bad)
     }
 
-    /// `a.b[2].c` for a coding path.
-    static func keyPath(_ path: [any CodingKey], snakeCase: Bool) -> String {
-        var out = ""
-        for key in path {
-            if let index = key.intValue {
-                out += "[\(index)]"
-            } else {
-                if !out.isEmpty { out += "." }
-                out += snakeCase ? snakeCased(key.stringValue) : key.stringValue
+    /// Text no real field holds: a control character, then a name.
+    static let markerText = "quorum-non-finite:"
+    static let marker = "\u{1}" + markerText
+
+    /// The key path and value (`nan`, `inf`, `-inf`) of the first marked string in `object`, keys sorted.
+    static func firstMarked(in object: Any, path: String) -> (String, String)? {
+        if let s = object as? String, s.hasPrefix(marker) { return (path, String(s.dropFirst(marker.count))) }
+        if let array = object as? [Any] {
+            for (i, element) in array.enumerated() {
+                if let found = firstMarked(in: element, path: path + "[\(i)]") { return found }
             }
         }
-        return out.isEmpty ? "(top level)" : out
-    }
-
-    /// `meanLogprob` → `mean_logprob`, as JSONEncoder's `.convertToSnakeCase` writes keys.
-    static func snakeCased(_ key: String) -> String {
-        var out = ""
-        for c in key {
-            if c.isUppercase, !out.isEmpty { out += "_" }
-            out += c.lowercased()
+        if let dictionary = object as? [String: Any] {
+            for key in dictionary.keys.sorted() {
+                if let found = firstMarked(in: dictionary[key]!, path: path.isEmpty ? key : path + "." + key) { return found }
+            }
         }
-        return out
+        return nil
     }
 }
