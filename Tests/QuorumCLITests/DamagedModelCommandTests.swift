@@ -67,3 +67,45 @@ import Testing
         #expect((try? JSONSerialization.jsonObject(with: manifest)) != nil)
     }
 }
+
+/// `--model` naming a FIFO, a directory or /dev/zero: refused at once with what it is. A FIFO used to hang
+/// the command in open(2) until a writer came.
+@Suite(.serialized) struct ModelFileKindCommandTests {
+    @Test func aFIFOAsModelIsRefusedAtOnceByGenerateRunAndModelsInfo() throws {
+        let dir = try RunCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fifo = dir + "/model.gguf"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // Releases a reader stuck in open(2) after 10 s, so that the bug fails the test instead of hanging it.
+        let rescuer = Thread {
+            while !Thread.current.isCancelled {
+                Thread.sleep(forTimeInterval: 10)
+                let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+                if fd >= 0 { close(fd) }
+            }
+        }
+        rescuer.start()
+        defer { rescuer.cancel() }
+        for arguments in [
+            ["generate", "--model", fifo, "--prompt", "hi", "--max-tokens", "1"],
+            ["models", "info", fifo],
+            try RunCommandTests.arguments(out: dir + "/run", in: dir, model: fifo, ["--quiet"]),
+        ] {
+            let start = Date()
+            let r = try CLI.run(arguments)
+            #expect(Date().timeIntervalSince(start) < 8, "\(arguments[0]) waited on the FIFO")
+            #expect(r.status != 0)
+            #expect(r.stderr.contains("\(fifo): is a FIFO (named pipe), not a regular file"), "\(arguments[0]): \(r.stderr)")
+        }
+    }
+
+    @Test func aDirectoryOrADeviceAsModelIsNamedForWhatItIs() throws {
+        let dir = try RunCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (model, kind) in [(dir, "a directory"), ("/dev/zero", "a character device")] {
+            let r = try CLI.run(["generate", "--model", model, "--prompt", "hi", "--max-tokens", "1"])
+            #expect(r.status != 0)
+            #expect(r.stderr.contains("\(model): is \(kind), not a regular file"), "\(r.stderr)")
+        }
+    }
+}
