@@ -20,6 +20,13 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     case corruptGzip(SourceLocation, detail: String)
     /// Bytes that are not UTF-8; the location points at the first bad byte.
     case invalidUTF8(SourceLocation, byte: UInt8)
+    /// A text encoding the loaders do not read (declared in an XML declaration, or recognised from the first
+    /// bytes), with what gave it away.
+    case unsupportedEncoding(SourceLocation, encoding: String, detail: String?)
+    /// Bytes that are not in the file's (declared or detected) encoding; the location points at the first.
+    case notInEncoding(SourceLocation, encoding: String, detail: String)
+    /// An XML document that declares a DTD entity (`<!ENTITY two "2">`), which is neither expanded nor resolved.
+    case dtdEntity(SourceLocation, name: String)
     /// A JSON text that does not parse; `detail` is the parser's message.
     case malformedJSON(SourceLocation, detail: String)
     /// The last line of a JSON Lines file has no newline and does not parse: an interrupted write.
@@ -53,7 +60,8 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     public var location: SourceLocation? {
         switch self {
         case .unreadableFile(let l, _), .emptyFile(let l), .noRecords(let l, _), .corruptGzip(let l, _),
-            .invalidUTF8(let l, _), .malformedJSON(let l, _), .truncatedRecord(let l), .unclosedArray(let l),
+            .invalidUTF8(let l, _), .unsupportedEncoding(let l, _, _), .notInEncoding(let l, _, _), .dtdEntity(let l, _),
+            .malformedJSON(let l, _), .truncatedRecord(let l), .unclosedArray(let l),
             .notAnObject(let l, _),
             .trailingContent(let l), .missingField(let l, _), .wrongType(let l, _, _, _),
             .invalidValue(let l, _, _), .duplicateID(let l, _, _), .unexpectedElement(let l, _, _),
@@ -72,6 +80,13 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .noRecords(_, let layout): "no records: the file holds no problems (\(layout))"
         case .corruptGzip(_, let detail): "corrupt gzip: \(detail)"
         case .invalidUTF8(_, let byte): "invalid UTF-8: byte 0x\(String(byte, radix: 16, uppercase: true))"
+        case .unsupportedEncoding(_, let encoding, let detail):
+            "unsupported encoding: \(encoding)\(detail.map { " (\($0))" } ?? ""); task files are read in UTF-8,"
+                + " UTF-16 with a byte order mark, US-ASCII or ISO-8859-1"
+        case .notInEncoding(_, let encoding, let detail): "not \(encoding): \(detail)"
+        case .dtdEntity(_, let name):
+            "DTD entity declared: <!ENTITY \(name) …>; Quorum neither expands nor resolves DTD entities,"
+                + " write the text in place of &\(name);"
         case .malformedJSON(_, let detail): "malformed JSON: \(detail)"
         case .truncatedRecord:
             "truncated record: the last line has no newline and is not valid JSON (an interrupted write?)"
