@@ -89,13 +89,10 @@ public struct PathsReader: Sendable {
 
     /// Reads the file at `path`.
     public static func read(file path: String) throws(PathsFileError) -> (groups: [PathGroup], warnings: [Rejection]) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .unreadable(file: path, reason: error.localizedDescription)
+        switch RegularFile.read(path) {
+        case .success(let data): return try read(data, file: path)
+        case .failure(let failure): throw .unreadable(file: path, reason: failure.reason)
         }
-        return try read(data, file: path)
     }
 
     /// A readable account of a decoding error: which field, and what is wrong with it.

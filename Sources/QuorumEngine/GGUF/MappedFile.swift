@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import QuorumCore
 
 /// A read-only memory mapping of a whole file. The bytes stay valid as long as the object lives.
 ///
@@ -17,13 +18,14 @@ public final class MappedFile: @unchecked Sendable {
     /// Maps `path` read-only.
     public init(path: String) throws(GGUFError) {
         self.path = path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        // Opened without blocking and checked to be a regular file: open(2) of a FIFO would wait for a writer.
+        let fd: Int32
+        let size: Int
+        switch RegularFile.open(path) {
+        case .success(let opened): (fd, size) = opened
+        case .failure(let failure): throw .cannotOpen(path: path, reason: failure.reason)
+        }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .cannotOpen(path: path, reason: "not a regular file") }
-        let size = Int(info.st_size)
         if size == 0 {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return
