@@ -33,6 +33,8 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     case truncatedRecord(SourceLocation)
     /// A JSON array whose closing `]` is missing after its last complete element.
     case unclosedArray(SourceLocation)
+    /// A JSON object that gives `key` twice; `first` is where it was first given.
+    case duplicateKey(SourceLocation, key: String, first: SourceLocation)
     /// A record that is valid JSON but not an object.
     case notAnObject(SourceLocation, found: String)
     /// Bytes after the closing `]` of a JSON array.
@@ -61,6 +63,7 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .unreadableFile(let l, _), .emptyFile(let l), .noRecords(let l, _), .corruptGzip(let l, _),
             .invalidUTF8(let l, _), .unsupportedEncoding(let l, _, _), .notInEncoding(let l, _, _), .dtdEntity(let l, _),
+            .duplicateKey(let l, _, _),
             .malformedJSON(let l, _), .truncatedRecord(let l), .unclosedArray(let l),
             .notAnObject(let l, _),
             .trailingContent(let l), .missingField(let l, _), .wrongType(let l, _, _, _),
@@ -91,6 +94,9 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .truncatedRecord:
             "truncated record: the last line has no newline and is not valid JSON (an interrupted write?)"
         case .unclosedArray: "truncated record: the JSON array is not closed"
+        case .duplicateKey(_, let key, let first):
+            "duplicate key: \"\(key)\" is given twice in one object (first at \(first.line.map { "\($0)" } ?? "?")"
+                + "\(first.column.map { ":\($0)" } ?? ""))"
         case .notAnObject(_, let found): "not a JSON object: found \(found)"
         case .trailingContent: "trailing content: bytes after the closing ] of the JSON array"
         case .missingField(_, let field): "missing field '\(field)'"
