@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import QuorumCore
 
 /// A read-only memory mapping of a whole file. The bytes stay valid as long as the object lives.
 ///
