@@ -70,6 +70,28 @@ import Testing
         #expect(r.stderr == "error: asking for the served models: \(server.baseURL): HTTP 404: no such route\n", "\(r.stderr)")
     }
 
+    /// A server whose completions carry no log-probabilities: the message says "sampling problem P failed"
+    /// once (it was wrapped twice: "sampling problem P failed: sampling problem P failed: URL returned …").
+    @Test func aCompletionWithoutLogprobsIsReportedWithOnePrefix() throws {
+        let server = try FaultServer { request, _ in
+            if request.path.hasSuffix("/models") { return .respond(status: 200, body: Responses.models(["fault-model"])) }
+            return .respond(status: 200, body: Responses.json([
+                "id": "c", "object": "text_completion", "model": "fault-model",
+                "choices": [["index": 0, "text": " 4", "finish_reason": "stop"]],
+            ]))
+        }
+        let dir = try RunCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for extra in [[String](), ["--adaptive"]] {
+            let r = try CLI.run(try RunCommandTests.arguments(out: dir + "/run\(extra.count)", in: dir, model: server.baseURL, ["--quiet"] + extra))
+            #expect(r.status != 0)
+            #expect(r.stderr.contains(
+                "error: sampling problem arith-easy/1 failed: \(server.baseURL) returned a completion without "
+                    + "log-probabilities (the run needs them)\n"), "\(extra): \(r.stderr)")
+            #expect(!r.stderr.contains("failed: sampling problem"), "\(r.stderr)")
+        }
+    }
+
     @Test func deadlineFlagsAreCheckedAndApplyOnlyToServers() throws {
         let dir = try RunCommandTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
