@@ -40,6 +40,8 @@ struct AdaDecCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Few-shot exemplars file.", valueName: "file"))
         var fewshot: String?
 
+        @OptionGroup var taskFile: TaskFileFlags
+
         @Option(help: "Skip the first K problems (keep calibration problems apart from evaluated ones).")
         var offset = 0
 
@@ -63,7 +65,7 @@ struct AdaDecCommand: AsyncParsableCommand {
 
         func run() async throws {
             let estimate = EntropyEstimate(name: entropy) ?? .full
-            let set = try TaskLoader.load(file: taskSet)
+            let set = try TaskLoader.load(file: taskSet, options: taskFile.options())
             let problems = Array(set.problems.dropFirst(offset).prefix(limit))
             let kind = try RunPlan.kind(of: problems, source: taskSet)
             let m = try RunModel.load(model, threads: threads)

@@ -41,6 +41,8 @@ struct Exec: AsyncParsableCommand {
     @Option(help: "Address-space limit of each program, in MiB.")
     var memory: Int = 1024
 
+    @OptionGroup var taskFile: TaskFileFlags
+
     @OptionGroup(title: "Sandbox")
     var sandboxFlags: SandboxFlags
 
@@ -78,7 +80,7 @@ struct Exec: AsyncParsableCommand {
     func run() async throws {
         let set: TaskSet
         do {
-            set = try TaskLoader.load(file: tasks)
+            set = try TaskLoader.load(file: tasks, options: taskFile.options())
         } catch {
             throw ExecError.message("\(error)")
         }

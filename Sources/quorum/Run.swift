@@ -58,6 +58,8 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var server: ServerTimeoutOptions
 
+    @OptionGroup var taskFile: TaskFileFlags
+
     @Option(help: "Threads for the embedded engine's forward pass (default: the number of available cores).")
     var threads: Int?
 
@@ -249,7 +251,7 @@ struct Run: AsyncParsableCommand {
     }
 
     private func execute() async throws {
-        let set = try TaskLoader.load(file: taskSet)
+        let set = try TaskLoader.load(file: taskSet, options: taskFile.options())
         if let first = set.rejections.first {
             note("warning: \(set.rejections.count) record(s) of \(taskSet) could not be read and are not sampled "
                 + "(first: \(first)); `quorum tasks validate \(taskSet)` lists them")

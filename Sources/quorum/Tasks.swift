@@ -25,11 +25,13 @@ struct Tasks: ParsableCommand {
         @Option(help: "The task set's name in problem ids (default: the layout's usual name or the file name).")
         var name: String?
 
+        @OptionGroup var taskFile: TaskFileFlags
+
         /// Loads the file, or prints why not and exits 1.
         func load() throws -> TaskSet {
             do throws(TaskLoadError) {
                 let mapping = fields.isEmpty ? nil : try FieldMapping(parsing: fields)
-                return try TaskLoader.load(file: file, options: TaskLoadOptions(name: name, mapping: mapping))
+                return try TaskLoader.load(file: file, options: taskFile.options(name: name, mapping: mapping))
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(1)

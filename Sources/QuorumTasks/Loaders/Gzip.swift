@@ -3,6 +3,9 @@ import Foundation
 
 /// Decompresses gzip data (RFC 1952) with the system zlib; concatenated members are read one after another.
 ///
+/// The output is produced 64 KiB at a time and checked against a cap as it grows, so a gzip bomb (a few
+/// megabytes that inflate to many gigabytes) fails once the cap is passed, holding at most the cap in memory.
+///
 /// zlib is linked directly (the `CZlib` system-library target) because Foundation on Linux offers no
 /// public decompression API.
 enum Gzip {
@@ -11,8 +14,8 @@ enum Gzip {
         data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B
     }
 
-    /// The decompressed bytes, or a message saying why zlib refused them.
-    static func decompress(_ data: Data) -> Result<Data, GzipFailure> {
+    /// The decompressed bytes, or why not: zlib refused them, or they would be more than `limit` bytes.
+    static func decompress(_ data: Data, limit: Int) -> Result<Data, GzipFailure> {
         var stream = z_stream()
         // 15 window bits + 16: expect a gzip header (inflateInit2 is a macro, so call inflateInit2_).
         let initStatus = inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
@@ -33,6 +36,7 @@ enum Gzip {
                     return inflate(&stream, Z_NO_FLUSH)
                 }
                 let produced = chunkSize - Int(stream.avail_out)
+                guard output.count + produced <= limit else { return .failure(.tooLarge) }
                 output.append(contentsOf: chunk[0..<produced])
                 switch status {
                 case Z_OK:
@@ -60,7 +64,12 @@ enum Gzip {
     }
 }
 
-/// Why zlib could not decompress a gzip stream.
-struct GzipFailure: Error, Sendable {
-    var detail: String
+/// Why a gzip stream was not decompressed.
+enum GzipFailure: Error, Sendable {
+    /// zlib refused the data, for `detail`.
+    case corrupt(detail: String)
+    /// The output would pass the cap.
+    case tooLarge
+
+    init(detail: String) { self = .corrupt(detail: detail) }
 }

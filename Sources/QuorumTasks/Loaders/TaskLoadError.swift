@@ -18,6 +18,8 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     case noRecords(SourceLocation, layout: String)
     /// A gzip stream that zlib could not decompress.
     case corruptGzip(SourceLocation, detail: String)
+    /// A gzip stream that decompresses to more than `limit` bytes (``TaskLoadOptions/maximumDecompressedBytes``).
+    case decompressedTooLarge(SourceLocation, limit: Int)
     /// Bytes that are not UTF-8; the location points at the first bad byte.
     case invalidUTF8(SourceLocation, byte: UInt8)
     /// A text encoding the loaders do not read (declared in an XML declaration, or recognised from the first
@@ -62,6 +64,7 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     public var location: SourceLocation? {
         switch self {
         case .unreadableFile(let l, _), .emptyFile(let l), .noRecords(let l, _), .corruptGzip(let l, _),
+            .decompressedTooLarge(let l, _),
             .invalidUTF8(let l, _), .unsupportedEncoding(let l, _, _), .notInEncoding(let l, _, _), .dtdEntity(let l, _),
             .duplicateKey(let l, _, _),
             .malformedJSON(let l, _), .truncatedRecord(let l), .unclosedArray(let l),
@@ -82,6 +85,9 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .emptyFile: "empty file: no records"
         case .noRecords(_, let layout): "no records: the file holds no problems (\(layout))"
         case .corruptGzip(_, let detail): "corrupt gzip: \(detail)"
+        case .decompressedTooLarge(_, let limit):
+            "gzip over the size limit: decompresses to more than \(limit) bytes (a gzip bomb?); for a genuine"
+                + " task file that large, raise --max-decompressed-bytes"
         case .invalidUTF8(_, let byte): "invalid UTF-8: byte 0x\(String(byte, radix: 16, uppercase: true))"
         case .unsupportedEncoding(_, let encoding, let detail):
             "unsupported encoding: \(encoding)\(detail.map { " (\($0))" } ?? ""); task files are read in UTF-8,"

@@ -29,9 +29,10 @@ public enum TaskLoader {
         let whole = SourceLocation(file: source)
         var data = raw
         if Gzip.isGzip(data) {
-            switch Gzip.decompress(data) {
+            switch Gzip.decompress(data, limit: options.maximumDecompressedBytes) {
             case .success(let inflated): data = inflated
-            case .failure(let failure): throw .corruptGzip(whole, detail: failure.detail)
+            case .failure(.corrupt(let detail)): throw .corruptGzip(whole, detail: detail)
+            case .failure(.tooLarge): throw .decompressedTooLarge(whole, limit: options.maximumDecompressedBytes)
             }
         }
         let text = try TaskInputText.utf8(data, file: source)
