@@ -187,6 +187,11 @@ OPTIONS:
                           (default: 10.0)
   --memory <memory>       Address-space limit of each program, in MiB.
                           (default: 1024)
+  --max-decompressed-bytes <size>
+                          The most a gzipped task file may decompress to, in
+                          bytes or with a K, M or G suffix (powers of 1024): a
+                          small gzip bomb fails with an error instead of
+                          filling the memory. (default: 256M)
   --no-guard              Turn the Python audit guard off (the OS layers and
                           limits stay).
   --canonical             Run the task file's reference solutions (no FILE).
