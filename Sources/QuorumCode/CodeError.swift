@@ -22,7 +22,8 @@ public enum CodeError: Error, Sendable, Hashable, CustomStringConvertible {
     case missingPlaceholderValue(template: String, placeholder: String, problem: String)
     /// No Python interpreter could run the sandbox; every candidate with the reason it was rejected.
     case noUsableInterpreter([String])
-    /// A sandbox layer that was required (``SandboxOptions/LayerPolicy/required``) is not available here.
+    /// A sandbox layer that was asked for (``SandboxOptions/isolation``, or a
+    /// ``SandboxOptions/LayerPolicy/required`` layer) is not available here; `reason` says why and what to do.
     case layerUnavailable(layer: String, reason: String)
     /// The temporary working directory could not be created or filled.
     case workDirectory(path: String, detail: String)
@@ -52,7 +53,7 @@ public enum CodeError: Error, Sendable, Hashable, CustomStringConvertible {
             "template \(template): problem \(problem) has no value for {\(placeholder)}"
         case .noUsableInterpreter(let reasons):
             "no Python interpreter can run the sandbox:\n" + reasons.map { "  \($0)" }.joined(separator: "\n")
-        case .layerUnavailable(let layer, let reason): "sandbox layer '\(layer)' is required but unavailable: \(reason)"
+        case .layerUnavailable(let layer, let reason): "sandbox layer '\(layer)' is asked for but unavailable: \(reason)"
         case .workDirectory(let path, let detail): "\(path): cannot prepare the sandbox directory: \(detail)"
         case .systemCall(let name, let errno): "\(name) failed: errno \(errno) (\(String(cString: strerror(errno))))"
         case .sandboxProtocol(let detail): "the sandbox answered something unreadable: \(detail)"

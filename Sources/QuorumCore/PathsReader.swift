@@ -37,19 +37,54 @@ public struct PathsReader: Sendable {
     /// Reads one line; returns the previous problem's group when this line begins another problem.
     public mutating func read(_ line: NumberedLine) throws(PathsFileError) -> PathGroup? {
         let location = SourceLocation(file: file, line: line.number)
-        let parsed: PathLine
+        // Read exactly as well: JSONDecoder keeps the last of two equal keys silently, turns numbers into
+        // Double (a gold beyond 2^53 loses digits) and calls a number that does not fit an Int field
+        // "not valid JSON" without naming the field.
+        let bytes = [UInt8](line.bytes)
+        var exact: ExactJSON?
+        var duplicate: (key: String, location: SourceLocation, first: SourceLocation)?
+        do throws(ExactJSON.Failure) {
+            exact = try ExactJSON.parse(bytes, allowNonFinite: true)
+        } catch {
+            if case .duplicateKey(let key, let first) = error.reason {
+                duplicate = (key, Self.column(error.offset, in: bytes, at: location), Self.column(first, in: bytes, at: location))
+            }
+        }
+        var parsed: PathLine
         do {
             parsed = try decoder.decode(PathLine.self, from: line.bytes)
         } catch let error as DecodingError {
-            if !line.terminated, case .dataCorrupted = error {
+            if !line.terminated, exact == nil, duplicate == nil, case .dataCorrupted = error {
                 warnings.append(Rejection(
                     location: location,
                     reason: "truncated last line (no newline and not valid JSON: an interrupted write?); ignored"))
                 return nil
             }
-            throw .unreadableLine(location, reason: Self.describe(error, malformed: "not valid JSON"))
+            var reason = Self.describe(error, malformed: "not valid JSON")
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let exact {
+                reason = Self.integerProblem(in: exact) ?? "a value does not fit its field (valid JSON)"
+            }
+            // Valid JSON of a known problem that does not decode: a rejection of that problem, not the file's end.
+            guard let exact, case .string(let problem)? = exact["problem"] else {
+                throw .unreadableLine(location, reason: reason)
+            }
+            parsed = PathLine(problem: problem, failure: reason)
         } catch {
             throw .unreadableLine(location, reason: "not valid JSON")
+        }
+        if let duplicate {
+            let reason = "duplicate key \"\(duplicate.key)\" (given at \(duplicate.first.line ?? 0):\(duplicate.first.column ?? 0)"
+                + " and again at \(duplicate.location.line ?? 0):\(duplicate.location.column ?? 0))"
+            guard duplicate.key != "problem", let problem = parsed.problem else {
+                throw .unreadableLine(duplicate.location, reason: reason)
+            }
+            parsed = PathLine(problem: problem, failure: reason)
+        } else if case .number(let text)? = exact?["gold"], parsed.goldError == nil, Self.isIntegerLiteral(text) {
+            parsed.gold = text == "-0" ? "0" : text  // every digit, not a Double's
+        }
+        if case .failure(let failure) = parsed.path, failure.reason == "not valid JSON", let exact {
+            parsed.path = .failure(PathLine.LineFailure(
+                reason: Self.integerProblem(in: exact) ?? "a value does not fit its field (valid JSON)"))
         }
         guard let problem = parsed.problem else {
             throw .unreadableLine(location, reason: "no string field \"problem\": the line cannot be attributed")
@@ -89,13 +124,54 @@ public struct PathsReader: Sendable {
 
     /// Reads the file at `path`.
     public static func read(file path: String) throws(PathsFileError) -> (groups: [PathGroup], warnings: [Rejection]) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .unreadable(file: path, reason: error.localizedDescription)
+        switch RegularFile.read(path) {
+        case .success(let data): return try read(data, file: path)
+        case .failure(let failure): throw .unreadable(file: path, reason: failure.reason)
         }
-        return try read(data, file: path)
+    }
+
+    /// `location` with the line and column of byte `offset` of the line's `bytes` (columns in Unicode scalars).
+    static func column(_ offset: Int, in bytes: [UInt8], at location: SourceLocation) -> SourceLocation {
+        var column = 1
+        for b in bytes.prefix(offset) where b & 0xC0 != 0x80 { column += 1 }
+        return SourceLocation(file: location.file, line: location.line, column: column)
+    }
+
+    /// Whether `text` is a JSON integer literal (digits with an optional `-`).
+    static func isIntegerLiteral(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// The first integer field of a path line (`path`, `tokens[i]`, the token counts of `cost`) whose number
+    /// is not an integer that fits in 64 bits, described: `field "path" is 1e30, not an integer (…)`.
+    static func integerProblem(in line: ExactJSON) -> String? {
+        func check(_ value: ExactJSON?, _ name: String) -> String? {
+            guard case .number(let text)? = value else { return nil }
+            if isIntegerLiteral(text), Int(text) != nil { return nil }
+            return "field \"\(name)\" is \(text), not an integer between -2^63 and 2^63-1"
+        }
+        if let problem = check(line["path"], "path") { return problem }
+        if case .array(let tokens)? = line["tokens"] {
+            for (i, token) in tokens.enumerated() {
+                if let problem = check(token, "tokens[\(i)]") { return problem }
+            }
+        }
+        if let cost = line["cost"] {
+            for key in ["prompt_tokens", "generated_tokens", "switches", "extra_forward_passes", "changed_steps",
+                "requests", "extra_model_calls"]
+            {
+                if let problem = check(cost[key], "cost.\(key)") { return problem }
+            }
+            if case .object(let models)? = cost["per_model"] {
+                for model in models {
+                    for key in ["generated", "prefilled", "prompt"] {
+                        if let problem = check(model.value[key], "cost.per_model.\(model.key).\(key)") { return problem }
+                    }
+                }
+            }
+        }
+        return nil
     }
 
     /// A readable account of a decoding error: which field, and what is wrong with it.
@@ -194,6 +270,12 @@ struct PathLine: Decodable {
     var goldError: String?
 
     struct LineFailure: Error { var reason: String }
+
+    /// A line of `problem` that cannot be used, for `reason`.
+    init(problem: String, failure reason: String) {
+        self.problem = problem
+        self.path = .failure(LineFailure(reason: reason))
+    }
 
     enum Key: String, CodingKey { case problem, gold }
 

@@ -14,6 +14,11 @@ public enum DecodeError: Error, Sendable, Hashable, CustomStringConvertible {
     case noTokenizer(String)
     /// The model does not provide this operation (for example an HTTP backend without per-step access).
     case unsupported(String)
+    /// The model computed a NaN or +∞ logit (a damaged model): decoding stops at the first one instead of
+    /// sampling from garbage. `position` is the 0-based index, in `sequence`, of the token after which the
+    /// distribution was computed (the forward step on that token); `token` the vocabulary entry whose logit
+    /// it is.
+    case nonFiniteLogits(model: String, sequence: SequenceID, position: Int, token: Int, value: Float)
 
     /// A readable account of the failure.
     public var description: String {
@@ -25,6 +30,9 @@ public enum DecodeError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidRequest(let why): "invalid request: \(why)"
         case .noTokenizer(let what): "\(what) needs a tokenizer, and this model has none attached"
         case .unsupported(let what): "not supported by this model: \(what)"
+        case .nonFiniteLogits(let model, let s, let position, let token, let value):
+            "model \(model) computed a non-finite logit (\(value) for token \(token)) at step \(position) of \(s) "
+                + "(the forward pass on its token \(position)); the model is damaged, so decoding stops"
         }
     }
 }

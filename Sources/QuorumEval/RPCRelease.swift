@@ -89,11 +89,24 @@ public enum RPCRelease {
         }
         switch error {
         case .keyNotFound(let key, let context): return (name(context.codingPath + [key]), "missing")
-        case .typeMismatch(let type, let context): return (name(context.codingPath), "wrong type (expected \(type))")
-        case .valueNotFound(let type, let context): return (name(context.codingPath), "null (expected \(type))")
+        case .typeMismatch(let type, let context):
+            return (name(context.codingPath), "wrong type: expected \(typeName(type))")
+        case .valueNotFound(let type, let context):
+            return (name(context.codingPath), "expected \(typeName(type)), found null")
         case .dataCorrupted(let context):
             return (name(context.codingPath), context.codingPath.isEmpty ? "not valid JSON" : context.debugDescription)
         @unknown default: return ("(file)", "unreadable")
+        }
+    }
+
+    /// "a string", "a number" …: the JSON type a Swift type is read from, for messages.
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Double.Type, is Float.Type: "a number"
+        case is Int.Type: "an integer"
+        case is GoldValue.Type: "a string or a number"
+        default: type is any Collection.Type ? "an array" : "\(type)"
         }
     }
 
@@ -115,6 +128,11 @@ public enum RPCRelease {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
+            if container.decodeNil() {
+                // Not the Double decode's "expected Double": a gold may be either.
+                throw DecodingError.valueNotFound(
+                    GoldValue.self, .init(codingPath: decoder.codingPath, debugDescription: "gold is null"))
+            }
             if let string = try? container.decode(String.self) {
                 text = string
             } else if let integer = try? container.decode(Int.self) {

@@ -21,10 +21,15 @@ public struct HTTPBackendConfiguration: Sendable, Hashable {
     public var apiKeyEnvironmentVariable: String
     /// Requests in flight per endpoint at most; further requests wait for a free slot.
     public var maxConcurrentRequestsPerEndpoint: Int
-    /// Deadline of one attempt, from sending the request to the last byte of the answer.
+    /// Deadline of one attempt, from sending the request to the last byte of the answer (default 300 s). A
+    /// server that never answers fails a request after ``RetryPolicy/maxAttempts`` such deadlines (plus the
+    /// backoff between them), since timeouts are retried.
     public var requestTimeout: Duration
-    /// Deadline for opening a connection.
+    /// Deadline for opening a connection (default 10 s).
     public var connectTimeout: Duration
+    /// How often a request still waiting for its answer is reported to the backend's wait observer (see
+    /// ``WaitNotice``; default 30 s). `nil` reports nothing.
+    public var waitNoticeInterval: Duration?
     /// Retries of failed attempts.
     public var retry: RetryPolicy
     /// How `n > 1` is requested.
@@ -34,9 +39,9 @@ public struct HTTPBackendConfiguration: Sendable, Hashable {
 
     public init(
         endpoints: [Endpoint], model: String? = nil, apiKeyEnvironmentVariable: String = "OPENAI_API_KEY",
-        maxConcurrentRequestsPerEndpoint: Int = 8, requestTimeout: Duration = .seconds(600),
-        connectTimeout: Duration = .seconds(10), retry: RetryPolicy = RetryPolicy(), nStrategy: NStrategy = .auto,
-        maxResponseBytes: Int = 64 << 20
+        maxConcurrentRequestsPerEndpoint: Int = 8, requestTimeout: Duration = .seconds(300),
+        connectTimeout: Duration = .seconds(10), waitNoticeInterval: Duration? = .seconds(30),
+        retry: RetryPolicy = RetryPolicy(), nStrategy: NStrategy = .auto, maxResponseBytes: Int = 64 << 20
     ) {
         self.endpoints = endpoints
         self.model = model
@@ -44,6 +49,7 @@ public struct HTTPBackendConfiguration: Sendable, Hashable {
         self.maxConcurrentRequestsPerEndpoint = maxConcurrentRequestsPerEndpoint
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout
+        self.waitNoticeInterval = waitNoticeInterval
         self.retry = retry
         self.nStrategy = nStrategy
         self.maxResponseBytes = maxResponseBytes
@@ -56,6 +62,7 @@ public struct HTTPBackendConfiguration: Sendable, Hashable {
         if maxConcurrentRequestsPerEndpoint < 1 { try fail("maxConcurrentRequestsPerEndpoint must be ≥ 1") }
         if requestTimeout <= .zero { try fail("requestTimeout must be positive") }
         if connectTimeout <= .zero { try fail("connectTimeout must be positive") }
+        if let waitNoticeInterval, waitNoticeInterval <= .zero { try fail("waitNoticeInterval must be positive") }
         if retry.maxAttempts < 1 { try fail("retry.maxAttempts must be ≥ 1") }
         if retry.initialBackoff < .zero || retry.maxBackoff < .zero || retry.maxRetryAfter < .zero {
             try fail("retry durations must not be negative")

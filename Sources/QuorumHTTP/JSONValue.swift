@@ -118,11 +118,20 @@ struct JSONCursor {
         return d
     }
 
-    /// A log-probability: a number that is not NaN and not +∞ (−∞ is allowed).
+    /// Largest positive log-probability read as rounding noise around 0 (and read as 0): servers compute
+    /// log-softmax in float32, which can overshoot 0 by a few ulps of the largest logit.
+    static let logprobRoundingTolerance = 1e-4
+
+    /// A log-probability: a number that is not NaN and not above 0 (−∞ is allowed; a value in
+    /// (0, ``logprobRoundingTolerance``] is float rounding and reads as 0). Above that it is a probability
+    /// above 1: malformed output, refused with where it is.
     func logprob() throws(Failure) -> Double {
         let d = try number()
         if d.isNaN || d == .infinity { throw fail("log-probability is \(d)") }
-        return d
+        if d > Self.logprobRoundingTolerance {
+            throw fail("log-probability \(d) is above 0 (a probability above 1): the server's output is malformed")
+        }
+        return min(d, 0)
     }
 
     func int() throws(Failure) -> Int {

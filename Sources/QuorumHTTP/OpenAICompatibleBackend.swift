@@ -27,14 +27,19 @@ public final class OpenAICompatibleBackend: CompletionBackend {
     private let client: HTTPClient
     private let pool: EndpointPool
     private let state = BackendState()
+    private let inFlight = InFlightExchanges()
+    private let waitMonitor: Task<Void, Never>?
 
     /// Creates the backend and its HTTP client.
     /// - Parameters:
     ///   - configuration: endpoints and policies; validated here.
     ///   - environment: where the API key variable is looked up (the process environment by default).
+    ///   - onWait: called (from another task) every ``HTTPBackendConfiguration/waitNoticeInterval`` for each
+    ///     endpoint that has kept a request waiting that long; `nil` (the default) reports nothing.
     public init(
         configuration: HTTPBackendConfiguration,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        onWait: (@Sendable (WaitNotice) -> Void)? = nil
     ) throws(HTTPBackendError) {
         try configuration.validate()
         self.configuration = configuration
@@ -49,15 +54,24 @@ public final class OpenAICompatibleBackend: CompletionBackend {
         clientConfiguration.redirectConfiguration = .disallow
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         pool = EndpointPool(count: configuration.endpoints.count, limit: configuration.maxConcurrentRequestsPerEndpoint)
+        if let onWait, let interval = configuration.waitNoticeInterval {
+            waitMonitor = inFlight.monitor(
+                every: interval, endpoints: configuration.endpoints, timeout: configuration.requestTimeout, report: onWait)
+        } else {
+            waitMonitor = nil
+        }
     }
+
+    deinit { waitMonitor?.cancel() }
 
     /// Runs `body` with a new backend and shuts it down afterwards, whether `body` throws or not.
     public static func withBackend<T>(
         _ configuration: HTTPBackendConfiguration,
         environment: [String: String] = ProcessInfo.processInfo.environment,
+        onWait: (@Sendable (WaitNotice) -> Void)? = nil,
         _ body: (OpenAICompatibleBackend) async throws -> T
     ) async throws -> T {
-        let backend = try OpenAICompatibleBackend(configuration: configuration, environment: environment)
+        let backend = try OpenAICompatibleBackend(configuration: configuration, environment: environment, onWait: onWait)
         do {
             let result = try await body(backend)
             try await backend.shutdown()
@@ -70,6 +84,7 @@ public final class OpenAICompatibleBackend: CompletionBackend {
 
     /// Closes connections and frees the client; the backend cannot be used afterwards.
     public func shutdown() async throws {
+        waitMonitor?.cancel()
         try await client.shutdown()
     }
 
@@ -352,6 +367,8 @@ public final class OpenAICompatibleBackend: CompletionBackend {
     /// The deadline is enforced here by racing the exchange against a timer, because the client's own
     /// deadline ends when the response head arrives and does not cover a body that trickles or stalls.
     private func exchange(_ request: HTTPClientRequest, endpoint: Endpoint) async throws(AttemptFailure) -> RawResponse {
+        let number = inFlight.begin(endpoint: configuration.endpoints.firstIndex(of: endpoint) ?? 0)
+        defer { inFlight.end(number) }
         var request = request
         if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         request.headers.add(name: "Accept", value: "application/json")
@@ -389,11 +406,14 @@ public final class OpenAICompatibleBackend: CompletionBackend {
                 return response
             }
         } catch {
-            throw Self.classify(error, endpoint: endpoint, timeout: timeout, limit: limit)
+            throw Self.classify(
+                error, endpoint: endpoint, timeout: timeout, connectTimeout: configuration.connectTimeout, limit: limit)
         }
     }
 
-    private static func classify(_ error: any Error, endpoint: Endpoint, timeout: Duration, limit: Int) -> AttemptFailure {
+    private static func classify(
+        _ error: any Error, endpoint: Endpoint, timeout: Duration, connectTimeout: Duration, limit: Int
+    ) -> AttemptFailure {
         if Task.isCancelled {
             return AttemptFailure(error: .transport(endpoint: endpoint.base, reason: "cancelled", attempts: 1),
                                   retriable: false, endpointFailed: false, cancelled: true)
@@ -405,6 +425,11 @@ public final class OpenAICompatibleBackend: CompletionBackend {
         let timedOut = AttemptFailure(error: .timedOut(endpoint: endpoint.base, seconds: timeout.seconds, attempts: 1),
                                       retriable: true, endpointFailed: true)
         if error is DeadlineReached { return timedOut }
+        if let e = error as? HTTPClientError, e == .connectTimeout {
+            return AttemptFailure(
+                error: .transport(endpoint: endpoint.base, reason: "no connection within \(String(format3: connectTimeout.seconds)) s", attempts: 1),
+                retriable: true, endpointFailed: true)
+        }
         if let e = error as? BodyInterrupted {
             if let inner = e.underlying as? HTTPClientError,
                 [.deadlineExceeded, .readTimeout].contains(inner)
@@ -419,7 +444,7 @@ public final class OpenAICompatibleBackend: CompletionBackend {
                 retriable: true, endpointFailed: true)
         }
         if let e = error as? HTTPClientError {
-            if [.deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .getConnectionFromPoolTimeout]
+            if [.deadlineExceeded, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout]
                 .contains(e)
             {
                 return timedOut

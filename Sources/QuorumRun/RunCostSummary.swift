@@ -167,10 +167,10 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
     }
 
     /// `cost.json`.
-    public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return ((try? encoder.encode(self)) ?? Data()) + Data("\n".utf8)
+    /// - Throws: ``RunError/nonFiniteField(file:key:value:)`` when a figure is NaN or infinite.
+    public func encoded() throws(RunError) -> Data {
+        try RunFileJSON.encode(
+            self, for: "cost.json", formatting: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes], snakeCase: true)
+            + Data("\n".utf8)
     }
 }

@@ -17,6 +17,14 @@ public enum RunError: Error, Sendable, Hashable, CustomStringConvertible {
     case damagedRunFile(path: String, reason: String)
     /// A line of an existing `paths.jsonl` (other than a truncated last line) that cannot be resumed from.
     case damagedPaths(SourceLocation, reason: String)
+    /// Another process (its pid when the lock file names one) holds the run folder's lock
+    /// (``RunFolderLock``): two runs on one folder would write every path twice.
+    case folderLocked(folder: String, pid: Int32?)
+    /// A value that JSON cannot hold (NaN, ±∞) where a run file needs a number: refused rather than written.
+    case nonFiniteValue(problem: String, path: Int, field: String, value: Double, model: String?)
+    /// A value JSON cannot hold (NaN, ±∞) in a run file's field (`key` as a dotted path): refused rather than
+    /// written.
+    case nonFiniteField(file: String, key: String, value: String)
     /// A file operation failed.
     case io(path: String, operation: String, reason: String)
     /// Sampling a problem's paths failed.
@@ -42,6 +50,15 @@ public enum RunError: Error, Sendable, Hashable, CustomStringConvertible {
         case .damagedPaths(let location, let reason):
             "\(location): \(reason); the run cannot be resumed from it (repair or remove that line, or use "
                 + "--force to start over)"
+        case .folderLocked(let folder, let pid):
+            "another run (\(pid.map { "pid \($0)" } ?? "pid unknown")) holds \(folder); wait for it to end, or choose "
+                + "another --out (two runs on one folder would write every path twice)"
+        case .nonFiniteValue(let problem, let path, let field, let value, let model):
+            "problem \(problem), path \(path): \(field) is \(value)\(model.map { " (model \($0))" } ?? ""), which JSON "
+                + "cannot hold; refusing to write it into paths.jsonl (a model that gives non-finite log-probabilities "
+                + "is damaged)"
+        case .nonFiniteField(let file, let key, let value):
+            "\(file): \(key) is \(value), which JSON cannot hold; refusing to write it"
         case .io(let path, let operation, let reason): "\(path): cannot \(operation): \(reason)"
         case .sampling(let problem, let reason): "sampling problem \(problem) failed: \(reason)"
         case .evaluation(let reason): "evaluation: \(reason)"

@@ -180,7 +180,7 @@ public enum RunSampling {
         for graded in paths where job.wanted.contains(graded.sampled.path) {
             var path = makePath(graded.sampled, problem: problem, plan: plan, sampler: sampler)
             path.execution = graded.execution
-            lines[graded.sampled.path] = PathLine.encode(path, gold: plan.gold(of: problem))
+            lines[graded.sampled.path] = try PathLine.encode(path, gold: plan.gold(of: problem))
             tokens += graded.sampled.generatedTokens
         }
         guard lines.count == job.wanted.count else {

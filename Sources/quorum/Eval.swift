@@ -18,7 +18,9 @@ struct Eval: ParsableCommand {
             PATHS is paths JSON Lines whose lines carry the problem's "gold", or a file in the RPC release \
             format (.json, parallel arrays, e.g. the paper's released paths). Every problem must have the same \
             number of paths (the pool size); problems with fewer or more, without gold, or with an unusable \
-            line are skipped and listed on standard error.
+            line are skipped and listed on standard error. The figures of the problems that remain are still \
+            printed (and written with --json), but the command then fails with exit status 1 and says how many \
+            problems were left out, since they would change the figures; --allow-skipped accepts them and exits 0.
             """)
 
     @Argument(help: "Paths JSON Lines file (with \"gold\"), or an RPC release .json file.")
@@ -37,6 +39,11 @@ struct Eval: ParsableCommand {
 
     @Option(help: "Also write the results as JSON to this file.")
     var json: String?
+
+    @Flag(help: ArgumentHelp(
+        "Exit 0 even when problems were skipped (they are still listed on standard error). Without it, any "
+            + "skipped problem makes the command fail with exit status 1 after printing the figures."))
+    var allowSkipped = false
 
     func validate() throws {
         _ = try parsedMethods()
@@ -100,13 +107,24 @@ struct Eval: ParsableCommand {
             let report = EvalReport(
                 result: result, seeds: evaluation.seeds, ks: evaluation.ks, kind: equivalenceOptions.kind.rawValue,
                 equality: equivalenceOptions.equality.rawValue)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            let data: Data
             do {
-                try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+                data = try RunFileJSON.encode(report, for: json, formatting: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+            } catch {
+                throw CommandFailure(error.description)
+            }
+            do {
+                try data.write(to: URL(fileURLWithPath: json))
             } catch {
                 throw CommandFailure("\(json): cannot write: \(error.localizedDescription)")
             }
+        }
+        if !pool.skipped.isEmpty && !allowSkipped {
+            let total = pool.skipped.count + result.problems
+            printError(
+                "error: \(pool.skipped.count) of \(total) problems were skipped (listed above), so the figures cover "
+                    + "only \(result.problems); fix the input or pass --allow-skipped to accept this")
+            throw ExitCode(1)
         }
     }
 }

@@ -15,7 +15,7 @@ struct Exec: AsyncParsableCommand {
             problems) go to standard error, with the sandbox's layers; --summary also writes them as JSON. If \
             any line cannot be used, every such line is reported as FILE:LINE: reason and nothing runs. \
             --canonical runs the task file's reference solutions instead of a FILE.
-            """)
+            """ + "\n\n" + SandboxHelp.layers)
 
     @Argument(help: "JSON Lines file of answers, or - for standard input.")
     var file: String?
@@ -41,8 +41,8 @@ struct Exec: AsyncParsableCommand {
     @Option(help: "Address-space limit of each program, in MiB.")
     var memory: Int = 1024
 
-    @Option(help: "The Python interpreter (default: python3 from PATH, then /usr/bin/python3, /usr/local/bin/python3).")
-    var python: String?
+    @OptionGroup(title: "Sandbox")
+    var sandboxFlags: SandboxFlags
 
     @Flag(help: "Turn the Python audit guard off (the OS layers and limits stay).")
     var noGuard = false
@@ -70,7 +70,7 @@ struct Exec: AsyncParsableCommand {
     struct Job {
         var problem: String
         var task: CodeTask
-        var program: String
+        var test: CodeTest
         /// The record's bytes with "answer" set (when extracted), or nil for --canonical.
         var line: Data?
     }
@@ -94,7 +94,7 @@ struct Exec: AsyncParsableCommand {
                 guard let answer = task.canonicalAnswer else {
                     throw ExecError.message("\(problem.id): no reference solution")
                 }
-                jobs.append(Job(problem: problem.id, task: task, program: task.testProgram(answer), line: nil))
+                jobs.append(Job(problem: problem.id, task: task, test: task.test(answer), line: nil))
             }
         } else {
             jobs = try readJobs(codeTasks)
@@ -102,7 +102,7 @@ struct Exec: AsyncParsableCommand {
 
         let sandbox: Sandbox
         do {
-            let options = SandboxOptions(python: python, auditGuard: !noGuard)
+            let options = sandboxFlags.options(auditGuard: !noGuard)
             let limits = SandboxLimits(memoryBytes: memory << 20).withTimeLimit(timeout)
             sandbox = try Sandbox.detect(options, limits: limits)
         } catch {
@@ -114,8 +114,8 @@ struct Exec: AsyncParsableCommand {
         let start = clock.now
         let results: [ExecutionResult]
         do {
-            results = try await ExecutionPool(width: self.jobs ?? ProcessInfo.processInfo.activeProcessorCount).map(jobs.map(\.program)) { (program) throws(CodeError) in
-                try sandbox.run(program)
+            results = try await ExecutionPool(width: self.jobs ?? ProcessInfo.processInfo.activeProcessorCount).map(jobs.map(\.test)) { (test) throws(CodeError) in
+                try sandbox.run(test)
             }
         } catch {
             throw ExecError.message("\(error)")
@@ -219,7 +219,7 @@ struct Exec: AsyncParsableCommand {
                 }
                 bytes = patched
             }
-            jobs.append(Job(problem: problem, task: task, program: task.testProgram(answer), line: bytes))
+            jobs.append(Job(problem: problem, task: task, test: task.test(answer), line: bytes))
         }
         if !failures.isEmpty {
             let count = failures.count == 1 ? "1 record" : "\(failures.count) records"

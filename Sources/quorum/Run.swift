@@ -56,6 +56,8 @@ struct Run: AsyncParsableCommand {
     @Option(help: "With servers: requests in flight per server at most.")
     var requestsPerServer = 8
 
+    @OptionGroup var server: ServerTimeoutOptions
+
     @Option(help: "Threads for the embedded engine's forward pass (default: the number of available cores).")
     var threads: Int?
 
@@ -106,8 +108,8 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Code problems: programs run at once (default: the number of processors).")
     var jobs: Int?
 
-    @Option(help: "Code problems: the Python interpreter (default: python3 from PATH, then /usr/bin/python3).")
-    var python: String?
+    @OptionGroup(title: "Code problems: the sandbox")
+    var sandboxFlags: SandboxFlags
 
     @Option(help: ArgumentHelp("The run folder.", valueName: "dir"))
     var out: String
@@ -200,6 +202,9 @@ struct Run: AsyncParsableCommand {
         if memory < 64 { throw ValidationError("--memory must be at least 64 (MiB)") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if requestsPerServer < 1 { throw ValidationError("--requests-per-server must be at least 1, not \(requestsPerServer)") }
+        try server.validate(
+            usesServers: decoder == .foreal
+                ? [leader, draft].contains { $0.map(RunModel.isHTTP) == true } : RunModel.isHTTP(model))
         if !RunModel.isHTTP(model) {
             if servedModel != nil { throw ValidationError("--served-model applies to servers (--model http://…)") }
         } else if threads != nil {
@@ -258,6 +263,10 @@ struct Run: AsyncParsableCommand {
                 "--report does not take code runs yet: their programs are judged by execution (eval.md gives pass@k and "
                     + "the methods' pass rates)")
         }
+        // The folder is locked before the model loads (a second run on it is refused at once) and stays locked
+        // until the run's last write (the report included).
+        let lock = try RunFolder(path: out).lock()
+        defer { withExtendedLifetime(lock) {} }
         let sandbox: Sandbox? = kind == .code ? try codeSandbox() : nil
         let runModel: RunModel
         if RunModel.isHTTP(model) && decoder != .foreal {
@@ -271,11 +280,11 @@ struct Run: AsyncParsableCommand {
             }
             runModel = try await RunModel.http(
                 model, servedModel: servedModel, apiKeyVariable: apiKeyEnv, requestsPerEndpoint: requestsPerServer,
-                samples: samples, adadec: decoder == .adadec)
+                samples: samples, timeouts: server.timeouts, adadec: decoder == .adadec)
         } else if decoder == .foreal, let leader, let draft {
             runModel = try await RunModel.foreal(
                 leader: leader, draft: draft, threads: threads, kind: kind, apiKeyVariable: apiKeyEnv,
-                requestsPerEndpoint: requestsPerServer)
+                requestsPerEndpoint: requestsPerServer, timeouts: server.timeouts)
         } else {
             runModel = try RunModel.engine(model, threads: threads, maxBatch: maxBatch ?? 16, adadec: decoder == .adadec)
         }
@@ -292,7 +301,7 @@ struct Run: AsyncParsableCommand {
     private func codeSandbox() throws -> Sandbox {
         do {
             let limits = SandboxLimits(memoryBytes: memory << 20).withTimeLimit(timeout)
-            let sandbox = try Sandbox.detect(SandboxOptions(python: python), limits: limits)
+            let sandbox = try Sandbox.detect(sandboxFlags.options(), limits: limits)
             note("sandbox: \(sandbox.environment)")
             return sandbox
         } catch {
@@ -331,7 +340,7 @@ struct Run: AsyncParsableCommand {
         let execution = sandbox.map {
             RunManifest.ExecutionSettings(
                 timeoutSeconds: timeout, memoryMib: memory, python: $0.environment.python,
-                pythonVersion: $0.environment.pythonVersion)
+                pythonVersion: $0.environment.pythonVersion, sandbox: $0.environment.description)
         }
         let manifest = RunManifest(
             tool: "quorum \(QuorumVersion.string)",
@@ -408,20 +417,18 @@ struct Run: AsyncParsableCommand {
 
     /// Writes selections.jsonl, eval.json and eval.md into the run folder.
     private func write(_ evaluation: RunEvaluation, markdown: String, kind: TaskKind, folder: RunFolder) throws {
-        let lineEncoder = JSONEncoder()
-        lineEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var selections = Data()
         for selection in evaluation.selections {
-            selections += try lineEncoder.encode(selection) + Data("\n".utf8)
+            selections += try RunFileJSON.encode(
+                selection, for: "selections.jsonl", formatting: [.sortedKeys, .withoutEscapingSlashes]) + Data("\n".utf8)
         }
         try RunFolder.writeAtomically(selections, to: folder.selectionsFile)
         var report = EvalReport(
             result: evaluation.result, seeds: evaluation.seeds, ks: evaluation.ks, kind: kind.rawValue,
             equality: evaluation.code == nil ? "default" : "execution")
         report.code = evaluation.code
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        try RunFolder.writeAtomically(try encoder.encode(report) + Data("\n".utf8), to: folder.evalJSONFile)
+        let json = try RunFileJSON.encode(report, for: "eval.json", formatting: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        try RunFolder.writeAtomically(json + Data("\n".utf8), to: folder.evalJSONFile)
         try RunFolder.writeAtomically(Data(markdown.utf8), to: folder.evalMarkdownFile)
     }
 

@@ -30,12 +30,14 @@ struct RunModel {
     ///   - apiKeyVariable: the environment variable holding the API key.
     ///   - requestsPerEndpoint: requests in flight per endpoint at most.
     ///   - adadec: decode the paths with AdaDec over the servers (``ServerAdaDecPathSampler``).
+    ///   - timeouts: the request and connect deadlines and how often a waiting request is reported.
     static func http(
         _ spec: String, servedModel: String?, apiKeyVariable: String, requestsPerEndpoint: Int, samples: Int,
-        adadec: Bool = false
+        timeouts: ServerTimeouts, adadec: Bool = false
     ) async throws -> RunModel {
         let (backend, model, endpoints) = try await connect(
-            spec, servedModel: servedModel, apiKeyVariable: apiKeyVariable, requestsPerEndpoint: requestsPerEndpoint)
+            spec, servedModel: servedModel, apiKeyVariable: apiKeyVariable, requestsPerEndpoint: requestsPerEndpoint,
+            timeouts: timeouts)
         // Enough problems in flight to keep every slot busy, plus one.
         let problems = (endpoints.count * requestsPerEndpoint + samples - 1) / samples + 1
         let sampler: any PathSampler =
@@ -52,13 +54,14 @@ struct RunModel {
 
     /// A backend for the servers of `spec` and the model they serve.
     static func connect(
-        _ spec: String, servedModel: String?, apiKeyVariable: String, requestsPerEndpoint: Int
+        _ spec: String, servedModel: String?, apiKeyVariable: String, requestsPerEndpoint: Int, timeouts: ServerTimeouts
     ) async throws -> (OpenAICompatibleBackend, String, [Endpoint]) {
         let endpoints = try Endpoint.list(spec)
-        let configuration = HTTPBackendConfiguration(
+        var configuration = HTTPBackendConfiguration(
             endpoints: endpoints, model: servedModel, apiKeyEnvironmentVariable: apiKeyVariable,
             maxConcurrentRequestsPerEndpoint: requestsPerEndpoint)
-        let backend = try OpenAICompatibleBackend(configuration: configuration)
+        timeouts.apply(to: &configuration)
+        let backend = try OpenAICompatibleBackend(configuration: configuration, onWait: ServerTimeouts.report)
         do {
             return (backend, try await HTTPPathSampler.servedModel(backend, name: servedModel), endpoints)
         } catch {
@@ -123,7 +126,8 @@ struct RunModel {
     /// FoReaL with a leader and a draft, each a GGUF model or servers (`http://…[,…]`). The record describes
     /// the leader; the draft is in the decoder settings and in every path's model identity.
     static func foreal(
-        leader: String, draft: String, threads: Int?, kind: TaskKind, apiKeyVariable: String, requestsPerEndpoint: Int
+        leader: String, draft: String, threads: Int?, kind: TaskKind, apiKeyVariable: String, requestsPerEndpoint: Int,
+        timeouts: ServerTimeouts
     ) async throws -> RunModel {
         var backends: [OpenAICompatibleBackend] = []
         struct Side {
@@ -136,7 +140,8 @@ struct RunModel {
         func side(_ spec: String) async throws -> Side {
             if isHTTP(spec) {
                 let (backend, model, endpoints) = try await connect(
-                    spec, servedModel: nil, apiKeyVariable: apiKeyVariable, requestsPerEndpoint: requestsPerEndpoint)
+                    spec, servedModel: nil, apiKeyVariable: apiKeyVariable, requestsPerEndpoint: requestsPerEndpoint,
+                    timeouts: timeouts)
                 backends.append(backend)
                 return Side(
                     side: .server(backend), identity: model, name: model,

@@ -16,7 +16,7 @@ import Testing
         let clock = ContinuousClock()
         let start = clock.now
         let results = try await ExecutionPool(width: 2).map(tasks) { (task) throws(CodeError) in
-            try sandbox.run(try task.canonicalTestProgram())
+            try sandbox.run(try task.canonicalTest())
         }
         let elapsed = clock.now - start
         print("\(file): \(tasks.count) reference programs in \(elapsed) with 2 at once")
@@ -30,6 +30,26 @@ import Testing
 
     @Test func everySanitizedMBPPReferenceSolutionPasses() async throws {
         let failures = try await runCanonical("mbpp/sanitized-mbpp.json", expectedCount: 427)
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    /// The full-MBPP references whose tests need what crossing between the two processes must carry: a
+    /// name that shadows a builtin (126's `sum`), a module the solution imported (596's `sys`), a builtin
+    /// class as an argument (533's `int`), the solution's own classes behind handles (367, 601, 927), and
+    /// the truth of a `re.Match` (sanitized 737, 787, 794).
+    @Test func referencesThatCrossTheProcessBoundaryPass() async throws {
+        let full = try CodeTestSupport.problems("mbpp/mbpp.jsonl")
+        let sanitized = try CodeTestSupport.problems("mbpp/sanitized-mbpp.json")
+        let wanted = ["mbpp/126", "mbpp/596", "mbpp/533", "mbpp/367", "mbpp/601", "mbpp/927"]
+        let tasks = try wanted.map { id in try CodeTask(problem: try #require(full.first { $0.id == id })) }
+            + (try ["mbpp-sanitized/737", "mbpp-sanitized/787", "mbpp-sanitized/794"].map { id in
+                try CodeTask(problem: try #require(sanitized.first { $0.id == id }))
+            })
+        let sandbox = try CodeTestSupport.sandbox(SandboxLimits().withTimeLimit(30))
+        let results = try await ExecutionPool(width: 2).map(tasks) { (task) throws(CodeError) in
+            try sandbox.run(try task.canonicalTest())
+        }
+        let failures = zip(tasks, results).filter { !$0.1.passed }.map { "\($0.0.id): \($0.1.status) \($0.1.message ?? "")" }
         #expect(failures.isEmpty, "\(failures)")
     }
 
@@ -54,8 +74,8 @@ import Testing
             (try task(mbpp, "mbpp-sanitized/4"), "def largest(nums, n):\n    return sorted(nums)[-n:]\n", .error),
         ]
         let sandbox = try CodeTestSupport.sandbox(SandboxLimits().withTimeLimit(2))
-        let results = try await ExecutionPool(width: 2).map(cases.map { $0.0.testProgram($0.1) }) { (program) throws(CodeError) in
-            try sandbox.run(program)
+        let results = try await ExecutionPool(width: 2).map(cases.map { $0.0.test($0.1) }) { (test) throws(CodeError) in
+            try sandbox.run(test)
         }
         #expect(results.map(\.status) == cases.map(\.2))
         #expect(results[2].message?.hasPrefix("NameError: name 'numbrs' is not defined at program.py:") == true, "\(results[2].message ?? "")")

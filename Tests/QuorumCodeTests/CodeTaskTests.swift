@@ -33,7 +33,7 @@ import Testing
         #expect(task.testSource.split(separator: "\n").count == 3)
         let withImports = try mbppTask(82)
         #expect(withImports.setupSource == "import math")
-        #expect(withImports.testProgram("X = 1").contains("X = 1\n\nimport math\nassert "))
+        #expect(withImports.test("X = 1") == CodeTest(solution: "X = 1", harness: .mbpp(setup: "import math", tests: withImports.testSource)))
         // Full MBPP keeps test_setup_code, and its \r\n reference code still yields the entry point.
         let full = try CodeTestSupport.problems("mbpp/mbpp.jsonl")
         let first = try CodeTask(problem: try #require(full.first { $0.id == "mbpp/1" }))
@@ -48,7 +48,7 @@ import Testing
         let bare = Problem(id: "c/1", question: "write f", kind: .code, gold: nil, metadata: ["entry_point": "f"])
         #expect(throws: CodeError.missingTests(problem: "c/1")) { try CodeTask(problem: bare) }
         let noReference = Problem(id: "c/2", question: "write f", kind: .code, gold: nil, metadata: ["tests": "assert f() == 1"])
-        #expect(throws: CodeError.missingCanonicalSolution(problem: "c/2")) { try CodeTask(problem: noReference).canonicalTestProgram() }
+        #expect(throws: CodeError.missingCanonicalSolution(problem: "c/2")) { try CodeTask(problem: noReference).canonicalTest() }
     }
 
     @Test func humanEvalAnswersOfEveryShape() throws {
@@ -64,7 +64,9 @@ import Testing
         #expect(task.solutionProgram("\n  \n") == prompt)
         // Other top-level code follows the prompt too.
         #expect(task.solutionProgram("x = 1") == prompt + "\n\nx = 1\n")
-        #expect(task.testProgram("    return 0.5").hasSuffix(task.testSource + "\n\ncheck(truncate_number)\n"))
+        #expect(task.test("    return 0.5") == CodeTest(
+            solution: prompt + "    return 0.5\n",
+            harness: .humanEval(prompt: prompt, test: task.testSource, entryPoint: "truncate_number")))
     }
 
     @Test func assembledProgramsRunAsExpected() async throws {
@@ -93,10 +95,11 @@ import Testing
             .extract(from: body + "\n\ndef test():\n    pass\n").normalized
         let answers = [body, extracted, completion, "", "    return False"]
         let results = try await ExecutionPool(width: 2).map(answers) { (answer) throws(CodeError) in
-            try sandbox.run(task.testProgram(answer))
+            try sandbox.run(task.test(answer))
         }
         #expect(results.map(\.status) == [.pass, .pass, .pass, .fail, .fail])
-        #expect(results[4].message == "AssertionError at program.py:\(Self.line(of: "    assert candidate([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) == True", in: task.testProgram("    return False"))): assert candidate([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) == True")
+        // The failed assertion is reported at its line of the tests (tests.py), as the tests' process saw it.
+        #expect(results[4].message == "AssertionError at tests.py:\(Self.line(of: "    assert candidate([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) == True", in: task.testSource)): assert candidate([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) == True")
     }
 
     /// The 1-based line of `line` in `program`.

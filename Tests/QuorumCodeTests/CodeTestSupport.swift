@@ -31,7 +31,7 @@ enum CodeTestSupport {
         Sandbox(environment: try detected.get(), limits: limits)
     }
 
-    /// Whether this machine gives the sandbox its OS-level layers (root with namespaces).
+    /// Whether this machine gives the sandbox its OS-level layers (root with bubblewrap or namespaces).
     static var hasOSLayers: Bool {
         guard case .success(let environment) = detected else { return false }
         return environment.usesNamespaces && environment.dropsPrivileges
@@ -58,6 +58,8 @@ extension CodeTestSupport {
         if environment.dropsPrivileges { environment.userIDs = userIDs }
         environment.auditGuard = auditGuard
         if !osLayers {
+            environment.isolation = .none
+            environment.bubblewrap = nil
             environment.namespacePrefix = []
             environment.userIDs = nil
         }

@@ -46,7 +46,7 @@ import Testing
         let statuses = records.map { ($0["execution"] as? [String: Any])?["status"] as? String }
         #expect(statuses == ["pass", "fail", "error", "timeout", "pass", "error"])
         #expect(records[0]["answer"] as? String == "def add(a, b):\n    return a + b")
-        #expect((records[2]["execution"] as? [String: Any])?["message"] as? String == "NameError: name 'c' is not defined at program.py:2: return c")
+        #expect((records[2]["execution"] as? [String: Any])?["message"] as? String == "NameError: name 'c' is not defined at program.py:2: return c (called at tests.py:1: assert add(1, 2) == 3)")
         // The rest of each line is kept byte for byte.
         #expect(lines[0].hasPrefix(#"{"problem": "tasks/add", "path": 0, "text": "Sure:\n```python\ndef add(a, b):\n    return a + b\n```","answer":"#))
         #expect(result.stderr.contains("6 programs, 2 problems"))
@@ -139,10 +139,37 @@ also writes them as JSON. If any line cannot be used, every such line is
 reported as FILE:LINE: reason and nothing runs. --canonical runs the task
 file's reference solutions instead of a FILE.
 
-USAGE: quorum exec [<file>] --tasks <tasks> [--from <from>] [--style <style>] [-k <k> ...] [--jobs <jobs>] [--timeout <timeout>] [--memory <memory>] [--python <python>] [--no-guard] [--canonical] [--summary <summary>]
+Sandbox: each program runs under bubblewrap (new mount, PID, network, IPC and
+UTS namespaces; its own /proc; empty size-capped tmpfs /tmp, /var/tmp,
+/dev/shm; /usr read-only; nothing else of the host), with rlimits (CPU, address
+space, processes, file size, open files), a wall-clock kill, and, as root, two
+user ids of its own: the tests run in one process, the solution in another that
+answers their calls with plain values, so no program can write its own verdict.
+An audit hook refuses process creation, sockets, ctypes and writes outside its
+directory (a seatbelt, not the boundary). Without bubblewrap (apt-get install
+bubblewrap; `make deps` does it as root) programs are refused unless
+--isolation namespaces|none or --unsafe-no-sandbox is given. The layers in use
+are printed on standard error.
+
+USAGE: quorum exec [<options>] [<file>] --tasks <tasks>
 
 ARGUMENTS:
   <file>                  JSON Lines file of answers, or - for standard input.
+
+SANDBOX:
+  --python <python>       The Python interpreter (default: python3 from PATH,
+                          then /usr/bin/python3, /usr/local/bin/python3; under
+                          bubblewrap it must live in /usr or in a prefix of its
+                          own, e.g. a venv).
+  --isolation <layer>     The OS boundary around each program: bubblewrap (own
+                          mount, PID and network namespaces, own /proc, empty
+                          /tmp, /usr read-only), namespaces (unshare: network
+                          and PID only), or none. (values: bubblewrap,
+                          namespaces, none; default: bubblewrap)
+  --unsafe-no-sandbox     Run untrusted programs even when this machine cannot
+                          give the --isolation asked for (the strongest
+                          available is used and reported as UNSAFE). Without
+                          it, a missing layer is an error.
 
 OPTIONS:
   --tasks <tasks>         The task file the problem ids refer to (HumanEval
@@ -160,8 +187,6 @@ OPTIONS:
                           (default: 10.0)
   --memory <memory>       Address-space limit of each program, in MiB.
                           (default: 1024)
-  --python <python>       The Python interpreter (default: python3 from PATH,
-                          then /usr/bin/python3, /usr/local/bin/python3).
   --no-guard              Turn the Python audit guard off (the OS layers and
                           limits stay).
   --canonical             Run the task file's reference solutions (no FILE).

@@ -158,6 +158,39 @@ struct CompletionResponseTests {
         #expect(unknownForm?.path == "choices[0].logprobs")
     }
 
+    /// A log-probability above 0 is a probability above 1: refused with where it is, in every form; float
+    /// rounding just above 0 reads as 0 (the PathsReader refuses a mean above 0).
+    @Test func aPositiveLogprobIsMalformedAndRoundingNoiseReadsAsZero() throws {
+        let content = failure("""
+            {"choices": [{"index": 0, "text": "ab", "logprobs": {"content": [{"token": "a", "logprob": -1},
+              {"token": "b", "logprob": 0.5}]}}]}
+            """)
+        #expect(content?.path == "choices[0].logprobs.content[1].logprob")
+        #expect(content?.reason.contains("log-probability 0.5 is above 0") == true)
+        let alternative = failure("""
+            {"choices": [{"index": 0, "text": "a", "logprobs": {"content": [{"token": "a", "logprob": -1,
+              "top_logprobs": [{"token": "a", "logprob": 2}]}]}}]}
+            """)
+        #expect(alternative?.path == "choices[0].logprobs.content[0].top_logprobs[0].logprob")
+        let legacy = failure("""
+            {"choices": [{"index": 0, "text": "a", "logprobs": {"tokens": ["a"], "token_logprobs": [0.01]}}]}
+            """)
+        #expect(legacy?.path == "choices[0].logprobs.token_logprobs[0]")
+        let legacyTop = failure("""
+            {"choices": [{"index": 0, "text": "a", "logprobs": {"tokens": ["a"], "token_logprobs": [-0.1],
+              "top_logprobs": [{"a": 3}]}}]}
+            """)
+        #expect(legacyTop?.path == "choices[0].logprobs.top_logprobs[0].a")
+        let native = failure("""
+            {"content": "a", "stop_type": "eos", "completion_probabilities": [{"token": "a", "logprob": 1e3}]}
+            """)
+        #expect(native?.path == "completion_probabilities[0].logprob")
+        let noise = try CompletionResponse.parse(Array("""
+            {"choices": [{"index": 0, "text": "a", "logprobs": {"content": [{"token": "a", "logprob": 2.4e-7}]}}]}
+            """.utf8))
+        #expect(noise.choices[0].logprobs?.logprobs == [0])
+    }
+
     @Test func serverErrorObjectIsReported() {
         let failure = failure("{\"error\": {\"message\": \"model not loaded\", \"type\": \"server_error\"}}")
         #expect(failure?.path == "error")

@@ -10,7 +10,7 @@ import Testing
     /// A paths file of one problem whose two paths both answer `answer`, gold `gold`.
     static func file(answer: String, gold: String) throws -> String {
         let lines = (0..<2).map { i in
-            PathLine.encode(
+            try! PathLine.encode(
                 ReasoningPath(
                     problem: "p/1", path: i, text: answer, answer: answer, meanLogprob: -0.5, sumLogprob: -1,
                     tokens: [1, 2], logprobs: [-0.5, -0.5], model: "m", decoder: "sample", params: ["seed": Double(i)],

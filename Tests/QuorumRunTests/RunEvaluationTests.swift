@@ -17,7 +17,7 @@ import Testing
         let dir = try RepositoryFiles.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         func line(_ problem: String, _ path: Int, _ answer: String, _ mean: Double, gold: String) -> String {
-            PathLine.encode(
+            try! PathLine.encode(
                 ReasoningPath(problem: problem, path: path, text: "t\(path) \(answer)", answer: answer, meanLogprob: mean),
                 gold: gold)
         }

@@ -88,30 +88,6 @@ public struct CodeTask: Sendable, Hashable {
         }
     }
 
-    /// The program that runs `answer`'s solution against the tests: it exits normally exactly when every
-    /// test passes.
-    ///
-    /// HumanEval: the solution program, `test`, then `check(ENTRY_POINT)`. MBPP: the solution program, the
-    /// setup code, then the assert lines.
-    public func testProgram(_ answer: String) -> String {
-        let solution = solutionProgram(answer)
-        switch layout {
-        case .humanEval:
-            return solution + "\n\n" + testSource + "\n\ncheck(\(entryPoint ?? "None"))\n"
-        case .mbpp:
-            let setup = setupSource.isEmpty ? "" : setupSource + "\n"
-            return solution + "\n\n" + setup + testSource + "\n"
-        }
-    }
-
-    /// The test program of the reference answer.
-    ///
-    /// - Throws: ``CodeError/missingCanonicalSolution(problem:)`` when the task has none.
-    public func canonicalTestProgram() throws(CodeError) -> String {
-        guard let canonicalAnswer else { throw .missingCanonicalSolution(problem: id) }
-        return testProgram(canonicalAnswer)
-    }
-
     /// Which names, called in the tests, stand for which function of the solution, for extracting test
     /// inputs (``CodeCall``): HumanEval maps the entry point to itself (calls through `check`'s parameter
     /// are found by the extractor); MBPP maps each function the reference program defines to itself.

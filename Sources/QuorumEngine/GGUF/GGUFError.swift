@@ -17,6 +17,12 @@ public enum GGUFError: Error, Sendable, Hashable, CustomStringConvertible {
     case unsupportedArchitecture(path: String, architecture: String, reason: String)
     /// A tensor the architecture needs is not in the file.
     case missingTensor(path: String, name: String)
+    /// A float tensor decoded at load (a norm or bias vector) holds NaN or ±∞ at element `index`: the model
+    /// is damaged and would only produce NaN.
+    case nonFiniteTensor(path: String, name: String, index: Int, value: Float)
+    /// Two tensors' data ranges (byte offsets from the start of the file) overlap: one tensor's bytes would be
+    /// read as another's.
+    case overlappingTensors(path: String, first: String, firstRange: Range<Int>, second: String, secondRange: Range<Int>)
 
     public var description: String {
         switch self {
@@ -46,6 +52,13 @@ public enum GGUFError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(path): architecture '\(architecture)' is not supported: \(reason)"
         case .missingTensor(let path, let name):
             "\(path): tensor '\(name)' is missing"
+        case .nonFiniteTensor(let path, let name, let index, let value):
+            "\(path): tensor '\(name)' holds \(value) at element \(index); a model with non-finite weights is "
+                + "damaged (re-download or re-convert it)"
+        case .overlappingTensors(let path, let first, let firstRange, let second, let secondRange):
+            "\(path): corrupt tensor table: the data of '\(second)' (bytes \(secondRange.lowerBound)..<"
+                + "\(secondRange.upperBound)) overlaps that of '\(first)' (bytes \(firstRange.lowerBound)..<"
+                + "\(firstRange.upperBound))"
         }
     }
 }

@@ -10,7 +10,10 @@
 //   4. padding to `general.alignment` (default 32), then the data section: the tensors' bytes.
 //
 // Every count, length and offset read from the file is checked against the file's size before use, so a
-// truncated or corrupted file gives a GGUFError and never a crash or an out-of-bounds read.
+// truncated or corrupted file gives a GGUFError and never a crash or an out-of-bounds read; no two tensors'
+// data may overlap. The float vectors the engine decodes at load (norms, biases) must be finite
+// (ModelWeights); the big quantised matrices are not scanned, and a non-finite logit they cause stops decoding
+// (EngineModel).
 
 /// One tensor's entry in the GGUF tensor table.
 public struct GGUFTensorInfo: Sendable, Hashable {
@@ -131,6 +134,13 @@ public struct GGUFFile: Sendable {
                 throw .duplicateKey(path: path, key: t.name)
             }
             tensors.append(GGUFTensorInfo(name: t.name, dims: t.dims, type: t.type, fileOffset: start, byteCount: size))
+        }
+        // No two tensors may share bytes: sorted by start, each must begin at or after the previous one's end.
+        let byStart = tensors.sorted { ($0.fileOffset, $0.byteCount) < ($1.fileOffset, $1.byteCount) }
+        for (a, b) in zip(byStart, byStart.dropFirst()) where b.fileOffset < a.fileOffset + a.byteCount {
+            throw .overlappingTensors(
+                path: path, first: a.name, firstRange: a.fileOffset..<(a.fileOffset + a.byteCount),
+                second: b.name, secondRange: b.fileOffset..<(b.fileOffset + b.byteCount))
         }
 
         self.path = path

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import QuorumCore
 
 /// A read-only memory mapping of a whole file. The bytes stay valid as long as the object lives.
 ///
@@ -17,12 +18,16 @@ public final class MappedFile: @unchecked Sendable {
     /// Maps `path` read-only.
     public init(path: String) throws(GGUFError) {
         self.path = path
-        let fd = open(path, O_RDONLY)
+        // stat before open: open(2) of a FIFO waits for a writer forever. O_NONBLOCK covers a FIFO put in
+        // its place between the two calls (it changes nothing for a regular file), and fstat checks again.
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        if let kind = ModelStore.fileKind(info.st_mode) { throw .cannotOpen(path: path, reason: "it is \(kind), not a regular file") }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        var info = stat()
         guard fstat(fd, &info) == 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .cannotOpen(path: path, reason: "not a regular file") }
+        if let kind = ModelStore.fileKind(info.st_mode) { throw .cannotOpen(path: path, reason: "it is \(kind), not a regular file") }
         let size = Int(info.st_size)
         if size == 0 {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)

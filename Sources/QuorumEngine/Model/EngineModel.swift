@@ -201,7 +201,10 @@ public actor EngineModel: LanguageModel {
             let rows = (start..<end).map { i in
                 ForwardRow(token: tokens[i], position: base + i - start, cache: state.cache, wantsLogits: i >= firstWanted)
             }
-            results += transformer.forward(rows, scratch: scratch)
+            let pass = transformer.forward(rows, scratch: scratch)
+            let wanted = rows.indices.filter { rows[$0].wantsLogits }
+            try checkFinite(pass, at: wanted.map { (sequence, state.tokens.count + start + $0) })
+            results += pass
             state.cache.count += end - start
             start = end
         }
@@ -230,7 +233,9 @@ public actor EngineModel: LanguageModel {
             let pass = (start..<end).map { i in
                 ForwardRow(token: rows[i].token, position: states[i].cache.count, cache: states[i].cache, wantsLogits: true)
             }
-            results += transformer.forward(pass, scratch: scratch)
+            let out = transformer.forward(pass, scratch: scratch)
+            try checkFinite(out, at: (start..<end).map { (rows[$0].sequence, states[$0].tokens.count) })
+            results += out
             start = end
         }
         for (row, var state) in zip(rows, states) {
@@ -239,6 +244,22 @@ public actor EngineModel: LanguageModel {
             sequences[row.sequence.rawValue] = state
         }
         return results
+    }
+
+    /// Throws ``DecodeError/nonFiniteLogits(model:sequence:position:token:value:)`` for the first NaN or +∞
+    /// logit of `distributions` (`at`: each one's sequence and position). −∞ is a probability of 0 and is
+    /// kept. One pass over the logits costs a fraction of the output product that computed them (a row of
+    /// `vocabularySize` comparisons against `vocabularySize × embeddingLength` multiply-adds).
+    private func checkFinite(
+        _ distributions: [NextTokenDistribution], at positions: [(SequenceID, Int)]
+    ) throws(DecodeError) {
+        for (d, (sequence, position)) in zip(distributions, positions) {
+            // The normaliser cannot stand in for the scan: the log-sum-exp kernels skip NaN terms.
+            let logits = d.logits
+            if let token = logits.firstIndex(where: { $0.isNaN || $0 == .infinity }) {
+                throw .nonFiniteLogits(model: name, sequence: sequence, position: position, token: token, value: logits[token])
+            }
+        }
     }
 
     private func state(_ sequence: SequenceID) throws(DecodeError) -> SequenceState {

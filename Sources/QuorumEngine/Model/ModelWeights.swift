@@ -1,5 +1,6 @@
 /// A model's weights as views into the memory-mapped GGUF file (no copy; the kernel pages them in on first
-/// use), except the small norm and bias vectors, which are decoded to `Float` once.
+/// use), except the small norm and bias vectors, which are decoded to `Float` once and must be finite
+/// (``GGUFError/nonFiniteTensor(path:name:index:value:)``).
 ///
 /// Tensor names follow GGUF's convention: `token_embd`, `blk.N.attn_{norm,q,k,v,output}`,
 /// `blk.N.ffn_{norm,gate,up,down}`, `output_norm`, `output` (absent when the embeddings are tied).
@@ -35,10 +36,15 @@ final class ModelWeights: Sendable {
                 throw .unsupportedTensorType(path: file.path, name: name, type: t.type.rawValue)
             }
             let bytes = file.bytes(of: t)
-            return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 kernels.dequantize(t.type, bytes.baseAddress!, into: buffer.baseAddress!, count: count)
                 initialized = count
             }
+            // A NaN or ∞ here would turn every hidden state into NaN: refuse the model at load.
+            if let index = values.firstIndex(where: { !$0.isFinite }) {
+                throw .nonFiniteTensor(path: file.path, name: name, index: index, value: values[index])
+            }
+            return values
         }
         func optionalVector(_ name: String, count: Int) throws(GGUFError) -> [Float]? {
             file.tensor(named: name) == nil ? nil : try vector(name, count: count)

@@ -32,10 +32,14 @@ public struct ModelStore: Sendable {
     public func resolve(_ spec: String) throws(ModelStoreError) -> String {
         if spec.contains("/") || spec.hasSuffix(".gguf") {
             guard FileManager.default.fileExists(atPath: spec) else { throw .fileNotFound(path: spec) }
+            try Self.requireRegularFile(spec)
             return spec
         }
         let file = path(for: spec)
-        if FileManager.default.fileExists(atPath: file) { return file }
+        if FileManager.default.fileExists(atPath: file) {
+            try Self.requireRegularFile(file)
+            return file
+        }
         if ModelCatalog.model(named: spec) != nil { throw .notPulled(name: spec, path: file) }
         throw .unknownModel(name: spec, known: ModelCatalog.models.map(\.name))
     }
@@ -68,6 +72,27 @@ public struct ModelStore: Sendable {
             try stamp.write(toFile: stampPath(for: model.name), atomically: true, encoding: .utf8)
         } catch {
             throw .io(path: stampPath(for: model.name), operation: "write", reason: "\(error)")
+        }
+    }
+
+    /// Throws ``ModelStoreError/notARegularFile(path:kind:)`` unless `path` (symbolic links followed) is a
+    /// regular file. Checked with stat(2) before anything opens it: open(2) on a FIFO blocks until a writer comes.
+    public static func requireRegularFile(_ path: String) throws(ModelStoreError) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw .io(path: path, operation: "stat", reason: String(cString: strerror(errno))) }
+        if let kind = fileKind(st.st_mode) { throw .notARegularFile(path: path, kind: kind) }
+    }
+
+    /// What a file of mode `mode` is, in words, or `nil` for a regular file.
+    public static func fileKind(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "not a regular file"
         }
     }
 

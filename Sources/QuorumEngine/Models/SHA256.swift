@@ -91,9 +91,13 @@ public struct SHA256: Sendable {
 
     /// Hashes the file at `path` in 4 MiB reads, calling `progress(bytesDone)` after each read.
     public static func hex(ofFile path: String, progress: (Int) -> Void = { _ in }) throws(ModelStoreError) -> String {
-        let fd = open(path, O_RDONLY)
+        try ModelStore.requireRegularFile(path)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .io(path: path, operation: "open", reason: String(cString: strerror(errno))) }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .io(path: path, operation: "fstat", reason: String(cString: strerror(errno))) }
+        if let kind = ModelStore.fileKind(info.st_mode) { throw .notARegularFile(path: path, kind: kind) }
         var h = SHA256()
         let chunk = 4 << 20
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 64)

@@ -75,12 +75,18 @@ extension RunSampling {
                 }
                 var lines: [Int: String] = [:]
                 var tokens = 0
-                for var path in sampled where outcome.job.wanted.contains(path.path) {
-                    path.path += outcome.round.lowerBound
-                    let record = makePath(path, problem: problem, plan: plan, sampler: sampler)
-                    lines[path.path] = PathLine.encode(record, gold: problem.gold)
-                    records[outcome.slot][path.path] = record
-                    tokens += path.generatedTokens
+                do throws(RunError) {
+                    for var path in sampled where outcome.job.wanted.contains(path.path) {
+                        path.path += outcome.round.lowerBound
+                        let record = makePath(path, problem: problem, plan: plan, sampler: sampler)
+                        lines[path.path] = try PathLine.encode(record, gold: problem.gold)
+                        records[outcome.slot][path.path] = record
+                        tokens += path.generatedTokens
+                    }
+                } catch {
+                    failure = failure ?? error
+                    group.cancelAll()
+                    return
                 }
                 guard lines.count == outcome.job.wanted.count else {
                     failure = failure ?? .sampling(

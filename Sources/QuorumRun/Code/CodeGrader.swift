@@ -31,7 +31,7 @@ public struct CodeGrader: Sendable {
         let results: [ExecutionResult]
         do {
             results = try await pool.map(distinct) { (answer) throws(CodeError) in
-                try sandbox.run(task.testProgram(answer))
+                try sandbox.run(task.test(answer))
             }
         } catch {
             throw .sampling(problem: task.id, reason: "the sandbox could not run the programs: \(error)")

@@ -11,11 +11,18 @@ import QuorumCore
 ///
 /// `gold` is the problem's gold answer (absent when the task set gives none), so that a paths file can be
 /// evaluated on its own. Numbers are written in their shortest exact form (whole numbers without a
-/// fraction); a non-finite log-probability is written as `-Infinity` (as Python's `json` does), which the
-/// readers accept. Written by hand because JSONEncoder fixes neither key order nor number form.
+/// fraction). A log-probability of −∞ (a token the model gave probability 0) is written as `-Infinity`, as
+/// Python's `json` does, which the readers accept; any other non-finite number (NaN, +∞, or −∞ in a field
+/// that is not a log-probability) is refused with ``RunError/nonFiniteValue(problem:path:field:value:model:)``
+/// and never written. Written by hand because JSONEncoder fixes neither key order nor number form.
 public enum PathLine {
     /// The line of `path` (without the newline).
-    public static func encode(_ path: ReasoningPath, gold: String?) -> String {
+    /// - Throws: ``RunError/nonFiniteValue(problem:path:field:value:model:)`` naming the first field that JSON
+    ///   cannot hold.
+    public static func encode(_ path: ReasoningPath, gold: String?) throws(RunError) -> String {
+        if let (field, value) = firstNonFinite(in: path) {
+            throw .nonFiniteValue(problem: path.problem, path: path.path, field: field, value: value, model: path.model)
+        }
         var fields: [String] = []
         fields.append("\"problem\":\(string(path.problem))")
         fields.append("\"path\":\(path.path)")
@@ -34,6 +41,32 @@ public enum PathLine {
         if let score = path.score { fields.append("\"score\":\(number(score))") }
         if let execution = path.execution { fields.append("\"execution\":\(encode(execution))") }
         return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    /// The first number of `path` that a line cannot hold, with its field: NaN or +∞ anywhere, −∞ outside
+    /// the log-probabilities.
+    static func firstNonFinite(in path: ReasoningPath) -> (field: String, value: Double)? {
+        var numbers: [(String, Double, logprob: Bool)] = [("mean_logprob", path.meanLogprob, true)]
+        for (i, x) in (path.logprobs ?? []).enumerated() { numbers.append(("logprobs[\(i)]", x, true)) }
+        if let sum = path.sumLogprob { numbers.append(("sum_logprob", sum, true)) }
+        if let score = path.score { numbers.append(("score", score, false)) }
+        for key in (path.params ?? [:]).keys.sorted() { numbers.append(("params.\(key)", path.params![key]!, false)) }
+        if let cost = path.cost {
+            numbers += [("cost.flops", cost.flops, false), ("cost.seconds", cost.seconds, false)]
+            if let x = cost.leaderShare { numbers.append(("cost.leader_share", x, false)) }
+            if let x = cost.pausedFraction { numbers.append(("cost.paused_fraction", x, false)) }
+            for name in cost.perModel.keys.sorted() {
+                let usage = cost.perModel[name]!
+                numbers.append(("cost.per_model.\(name).flops", usage.flops, false))
+                if let x = usage.seconds { numbers.append(("cost.per_model.\(name).seconds", x, false)) }
+            }
+        }
+        if let x = path.execution?.seconds { numbers.append(("execution.seconds", x, false)) }
+        for (field, value, logprob) in numbers where !value.isFinite {
+            if logprob, value == -.infinity { continue }
+            return (field, value)
+        }
+        return nil
     }
 
     static let paramOrder = ["temperature", "top_p", "top_k", "min_p", "max_tokens", "seed"]
@@ -72,10 +105,11 @@ public enum PathLine {
     }
 
     /// `x` in its shortest exact form: `12` for whole numbers below 2⁵³, else Swift's shortest round-trip
-    /// decimal; `-Infinity`, `Infinity` or `NaN` for non-finite values.
+    /// decimal; `-Infinity` for −∞. Callers refuse NaN and +∞ before (``encode(_:gold:)``); were one to
+    /// reach here it would be written as `null`, never as a bare `NaN` that no JSON reader accepts.
     public static func number(_ x: Double) -> String {
-        if x.isNaN { return "NaN" }
-        if x.isInfinite { return x < 0 ? "-Infinity" : "Infinity" }
+        if x == -.infinity { return "-Infinity" }
+        if !x.isFinite { return "null" }
         if x == x.rounded(), abs(x) < 9_007_199_254_740_992 { return String(Int64(x)) }
         return "\(x)"
     }

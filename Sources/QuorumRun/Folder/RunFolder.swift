@@ -36,10 +36,15 @@ public struct RunFolder: Sendable, Hashable {
         case replaced
     }
 
-    /// Makes the folder ready for `manifest`: creates it and writes `run.json`, or checks that the run there
-    /// has the same settings. A run with other settings is refused (``RunError/settingsDiffer(runFile:differences:)``)
-    /// unless `force`, which removes that run's files (only those: other files in the folder are kept).
-    public func prepare(_ manifest: RunManifest, force: Bool) throws(RunError) -> Preparation {
+    /// Creates the folder if needed and takes its lock (``RunFolderLock``) for as long as the returned value
+    /// lives: call it before ``prepare(_:force:)`` and keep it until the run's last write. Another process
+    /// holding the lock is an error at once (``RunError/folderLocked(folder:pid:)``).
+    public func lock() throws(RunError) -> RunFolderLock {
+        try createFolder()
+        return try RunFolderLock(folder: path)
+    }
+
+    private func createFolder() throws(RunError) {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
@@ -50,6 +55,15 @@ public struct RunFolder: Sendable, Hashable {
         } catch {
             throw .io(path: path, operation: "create the run folder", reason: error.localizedDescription)
         }
+    }
+
+    /// Makes the folder ready for `manifest`: creates it and writes `run.json`, or checks that the run there
+    /// has the same settings. A run with other settings is refused (``RunError/settingsDiffer(runFile:differences:)``)
+    /// unless `force`, which removes that run's files (only those: other files in the folder, and the lock
+    /// file, are kept). Hold the folder's ``lock()`` while calling it.
+    public func prepare(_ manifest: RunManifest, force: Bool) throws(RunError) -> Preparation {
+        let fm = FileManager.default
+        try createFolder()
         let present = runFiles.filter { fm.fileExists(atPath: $0) }
         var replaced = false
         if !present.isEmpty {

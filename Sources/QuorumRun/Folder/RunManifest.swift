@@ -60,13 +60,20 @@ public struct RunManifest: Sendable, Hashable, Codable {
         public var python: String?
         /// The interpreter's version (volatile).
         public var pythonVersion: String?
+        /// The sandbox's layers as ``QuorumCode/SandboxEnvironment`` describes them (volatile; says
+        /// `UNSAFE` when a run was made with fewer layers than asked).
+        public var sandbox: String?
 
         /// A record; see the properties.
-        public init(timeoutSeconds: Double, memoryMib: Int, python: String? = nil, pythonVersion: String? = nil) {
+        public init(
+            timeoutSeconds: Double, memoryMib: Int, python: String? = nil, pythonVersion: String? = nil,
+            sandbox: String? = nil
+        ) {
             self.timeoutSeconds = timeoutSeconds
             self.memoryMib = memoryMib
             self.python = python
             self.pythonVersion = pythonVersion
+            self.sandbox = sandbox
         }
     }
 
@@ -178,16 +185,16 @@ public struct RunManifest: Sendable, Hashable, Codable {
     /// Fields that may differ between sittings of one run, as dotted key paths of the JSON form.
     public static let volatileKeys: Set<String> = [
         "tool", "created", "task_set.path", "model.file", "model.endpoints", "model.threads", "template.file",
-        "template.fewshot_source", "execution.python", "execution.python_version", "task_set.limit",
+        "template.fewshot_source", "execution.python", "execution.python_version", "execution.sandbox", "task_set.limit",
     ]
 
     /// The manifest as `run.json` holds it (pretty-printed, sorted keys, snake_case).
-    public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        // Every field is a string, a finite number, a Bool or an array/object of them: encoding cannot fail.
-        return (try? encoder.encode(self)).map { $0 + Data("\n".utf8) } ?? Data()
+    /// - Throws: ``RunError/nonFiniteField(file:key:value:)`` when a number is NaN or infinite (a setting that
+    ///   slipped past validation): nothing is written rather than an empty or non-JSON `run.json`.
+    public func encoded() throws(RunError) -> Data {
+        try RunFileJSON.encode(
+            self, for: "run.json", formatting: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes], snakeCase: true)
+            + Data("\n".utf8)
     }
 
     /// The differences that matter between a stored `run.json` and this manifest, as `key: old → new` lines
@@ -196,7 +203,8 @@ public struct RunManifest: Sendable, Hashable, Codable {
         guard let old = try? JSONSerialization.jsonObject(with: stored) as? [String: Any] else {
             throw .damagedRunFile(path: file, reason: "not a JSON object")
         }
-        guard let new = try? JSONSerialization.jsonObject(with: encoded()) as? [String: Any] else { return [] }
+        let encoded = try encoded()
+        guard let new = try? JSONSerialization.jsonObject(with: encoded) as? [String: Any] else { return [] }
         var out: [String] = []
         Self.compare(old, new, prefix: "", into: &out)
         return out

@@ -58,14 +58,15 @@ extension FieldMapping {
     func records(inXML root: TaskXMLNode, file: String) throws(TaskLoadError) -> [ProblemSlot] {
         let name = try recordElement(root: root)
         var nodes: [TaskXMLNode] = []
-        func collect(_ node: TaskXMLNode) {
+        // Depth first in document order, with an explicit stack (no recursion over the tree).
+        var pending = [root]
+        while let node = pending.popLast() {
             if node.name == name {
                 nodes.append(node)
             } else {
-                node.elements.forEach(collect)
+                pending.append(contentsOf: node.elements.reversed())
             }
         }
-        collect(root)
         return nodes.map { node in
             let location = XMLRecord.location(of: node, in: file)
             do throws(TaskLoadError) {

@@ -121,11 +121,27 @@ enum JSONRecordReader {
         do {
             value = try TaskJSON.parse(bytes)
         } catch {
+            if let duplicate = error.duplicate {
+                return .failure(
+                    .duplicateKey(
+                        place(duplicate.offset, in: bytes, at: location), key: duplicate.key,
+                        first: place(duplicate.firstOffset, in: bytes, at: location)))
+            }
             guard terminated else { return .failure(.truncatedRecord(location)) }
             return .failure(malformed(error.detail, in: bytes, at: location))
         }
         guard case .object(let fields) = value else { return .failure(.notAnObject(location, found: value.typeName)) }
         return .success(fields)
+    }
+
+    /// The file location of byte `offset` of a record that starts at `location`.
+    private static func place(_ offset: Int, in bytes: Data, at location: SourceLocation) -> SourceLocation {
+        var record = TextPosition(bytes)
+        let within = record.lineAndColumn(ofOffset: offset)
+        var at = location
+        at.line = (location.line ?? 1) + within.line - 1
+        at.column = within.line == 1 ? (location.column ?? 1) + within.column - 1 : within.column
+        return at
     }
 
     /// A parse failure located where the parser says it is: "Invalid value around character 24." becomes

@@ -2,52 +2,56 @@ import Foundation
 
 /// A parsed JSON value with Sendable storage, so that records can be inspected with exact types.
 ///
-/// Parsing goes through `JSONSerialization` (whose error messages name the offending character); this
-/// type only re-expresses its result, telling booleans from numbers and keeping integers exact.
+/// A text is first parsed by `JSONSerialization` (whose error messages name the offending character, and
+/// which the loaders' messages have always quoted), then read again by ``QuorumCore/ExactJSON``, which keeps
+/// every number's digits (an integer gold beyond 2^53 keeps them all) and refuses a key given twice in one
+/// object (`JSONSerialization` keeps the last one without a word).
 enum TaskJSON: Sendable, Hashable {
     case null
     case bool(Bool)
     /// A number: its double value, and its canonical text (integers exactly as written in the file,
-    /// integral doubles without a fraction: `39.0` → `"39"`).
+    /// decimals without trailing zeros: `39.0` → `"39"`, `-0.50` → `"-0.5"`; exponent forms through
+    /// `Double`: `1e30` → `"1e+30"`).
     case number(Double, text: String)
     case string(String)
     case array([TaskJSON])
     case object([String: TaskJSON])
 
-    /// Parses one JSON text; throws the parser's message.
+    /// Parses one JSON text; throws the parser's message, or the duplicate key.
     static func parse(_ data: Data) throws(TaskJSONParseFailure) -> TaskJSON {
-        let any: Any
         do {
-            any = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
             let info = (error as NSError).userInfo
             let detail = (info[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
             throw TaskJSONParseFailure(detail: detail)
         }
-        return TaskJSON(any)
+        do throws(ExactJSON.Failure) {
+            return TaskJSON(try ExactJSON.parse([UInt8](data)))
+        } catch {
+            switch error.reason {
+            case .duplicateKey(let key, let first):
+                throw TaskJSONParseFailure(
+                    detail: "duplicate key", duplicate: .init(key: key, offset: error.offset, firstOffset: first))
+            case .syntax, .tooDeep:
+                throw TaskJSONParseFailure(detail: "\(error)")
+            }
+        }
     }
 
-    private init(_ any: Any) {
-        switch any {
-        case is NSNull:
-            self = .null
-        case let string as String:
-            self = .string(string)
-        case let number as NSNumber:
-            let type = String(cString: number.objCType)
-            if type == "c" || type == "B" {
-                self = .bool(number.boolValue)
-            } else if type == "d" || type == "f" {
-                self = .number(number.doubleValue, text: GoldNumber.canonical(number.doubleValue))
-            } else {
-                self = .number(number.doubleValue, text: number.stringValue)
-            }
-        case let array as [Any]:
-            self = .array(array.map(TaskJSON.init))
-        case let object as [String: Any]:
-            self = .object(object.mapValues(TaskJSON.init))
-        default:
-            self = .string("\(any)")
+    /// The value of an exactly parsed text (nested at most ``QuorumCore/ExactJSON/maximumDepth`` deep, so the
+    /// recursion is bounded).
+    private init(_ value: ExactJSON) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .string(let s): self = .string(s)
+        case .number(let text): self = .number(Double(text) ?? .nan, text: GoldNumber.canonical(literal: text))
+        case .array(let items): self = .array(items.map(TaskJSON.init))
+        case .object(let members):
+            var fields: [String: TaskJSON] = [:]
+            for member in members { fields[member.key] = TaskJSON(member.value) }
+            self = .object(fields)
         }
     }
 
@@ -123,9 +127,17 @@ enum TaskJSON: Sendable, Hashable {
     }
 }
 
-/// Why a JSON text did not parse, in the parser's words.
+/// Why a JSON text did not parse, in the parser's words, or the key it gives twice.
 struct TaskJSONParseFailure: Error, Sendable {
     var detail: String
+    /// A key given twice in one object, with the byte offsets (in the text) of both.
+    var duplicate: DuplicateKey?
+
+    struct DuplicateKey: Sendable {
+        var key: String
+        var offset: Int
+        var firstOffset: Int
+    }
 }
 
 /// Canonical text for numbers read from task files (gold answers, ids).
@@ -136,6 +148,15 @@ enum GoldNumber {
             return String(Int64(value))
         }
         return "\(value)"
+    }
+
+    /// The canonical text of a JSON number literal: an integer exactly as written (`-0` → `"0"`), a decimal
+    /// through ``canonical(numeral:)`` (exact on the digits), an exponent form through `Double`.
+    static func canonical(literal text: String) -> String {
+        let isInteger = text.utf8.allSatisfy { $0 == UInt8(ascii: "-") || ($0 >= 0x30 && $0 <= 0x39) }
+        if isInteger { return text == "-0" ? "0" : text }
+        if !text.contains(where: { $0 == "e" || $0 == "E" }), let exact = canonical(numeral: text) { return exact }
+        return canonical(Double(text) ?? .nan)
     }
 
     /// The canonical form of a decimal numeral (optional sign, thousands separators `1,234`, fraction),

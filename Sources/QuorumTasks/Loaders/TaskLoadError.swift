@@ -20,12 +20,21 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     case corruptGzip(SourceLocation, detail: String)
     /// Bytes that are not UTF-8; the location points at the first bad byte.
     case invalidUTF8(SourceLocation, byte: UInt8)
+    /// A text encoding the loaders do not read (declared in an XML declaration, or recognised from the first
+    /// bytes), with what gave it away.
+    case unsupportedEncoding(SourceLocation, encoding: String, detail: String?)
+    /// Bytes that are not in the file's (declared or detected) encoding; the location points at the first.
+    case notInEncoding(SourceLocation, encoding: String, detail: String)
+    /// An XML document that declares a DTD entity (`<!ENTITY two "2">`), which is neither expanded nor resolved.
+    case dtdEntity(SourceLocation, name: String)
     /// A JSON text that does not parse; `detail` is the parser's message.
     case malformedJSON(SourceLocation, detail: String)
     /// The last line of a JSON Lines file has no newline and does not parse: an interrupted write.
     case truncatedRecord(SourceLocation)
     /// A JSON array whose closing `]` is missing after its last complete element.
     case unclosedArray(SourceLocation)
+    /// A JSON object that gives `key` twice; `first` is where it was first given.
+    case duplicateKey(SourceLocation, key: String, first: SourceLocation)
     /// A record that is valid JSON but not an object.
     case notAnObject(SourceLocation, found: String)
     /// Bytes after the closing `]` of a JSON array.
@@ -53,7 +62,9 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     public var location: SourceLocation? {
         switch self {
         case .unreadableFile(let l, _), .emptyFile(let l), .noRecords(let l, _), .corruptGzip(let l, _),
-            .invalidUTF8(let l, _), .malformedJSON(let l, _), .truncatedRecord(let l), .unclosedArray(let l),
+            .invalidUTF8(let l, _), .unsupportedEncoding(let l, _, _), .notInEncoding(let l, _, _), .dtdEntity(let l, _),
+            .duplicateKey(let l, _, _),
+            .malformedJSON(let l, _), .truncatedRecord(let l), .unclosedArray(let l),
             .notAnObject(let l, _),
             .trailingContent(let l), .missingField(let l, _), .wrongType(let l, _, _, _),
             .invalidValue(let l, _, _), .duplicateID(let l, _, _), .unexpectedElement(let l, _, _),
@@ -72,10 +83,20 @@ public enum TaskLoadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .noRecords(_, let layout): "no records: the file holds no problems (\(layout))"
         case .corruptGzip(_, let detail): "corrupt gzip: \(detail)"
         case .invalidUTF8(_, let byte): "invalid UTF-8: byte 0x\(String(byte, radix: 16, uppercase: true))"
+        case .unsupportedEncoding(_, let encoding, let detail):
+            "unsupported encoding: \(encoding)\(detail.map { " (\($0))" } ?? ""); task files are read in UTF-8,"
+                + " UTF-16 with a byte order mark, US-ASCII or ISO-8859-1"
+        case .notInEncoding(_, let encoding, let detail): "not \(encoding): \(detail)"
+        case .dtdEntity(_, let name):
+            "DTD entity declared: <!ENTITY \(name) …>; Quorum neither expands nor resolves DTD entities,"
+                + " write the text in place of &\(name);"
         case .malformedJSON(_, let detail): "malformed JSON: \(detail)"
         case .truncatedRecord:
             "truncated record: the last line has no newline and is not valid JSON (an interrupted write?)"
         case .unclosedArray: "truncated record: the JSON array is not closed"
+        case .duplicateKey(_, let key, let first):
+            "duplicate key: \"\(key)\" is given twice in one object (first at \(first.line.map { "\($0)" } ?? "?")"
+                + "\(first.column.map { ":\($0)" } ?? ""))"
         case .notAnObject(_, let found): "not a JSON object: found \(found)"
         case .trailingContent: "trailing content: bytes after the closing ] of the JSON array"
         case .missingField(_, let field): "missing field '\(field)'"

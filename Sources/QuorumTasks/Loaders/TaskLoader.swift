@@ -16,14 +16,12 @@ import QuorumCore
 public enum TaskLoader {
     /// Loads the task file at `path`.
     public static func load(file path: String, options: TaskLoadOptions = TaskLoadOptions()) throws(TaskLoadError) -> TaskSet {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "\(error.localizedDescription)" : "no such file"
-            throw .unreadableFile(SourceLocation(file: path), detail: reason)
+        // Not Data(contentsOf:): it blocks forever on a FIFO, reads /dev/zero without end and calls both
+        // "You don't have permission".
+        switch RegularFile.read(path) {
+        case .success(let data): return try load(data: data, source: path, options: options)
+        case .failure(let failure): throw .unreadableFile(SourceLocation(file: path), detail: failure.reason)
         }
-        return try load(data: data, source: path, options: options)
     }
 
     /// Loads a task file's bytes; `source` names the file in the task set and in every location.
@@ -36,8 +34,8 @@ public enum TaskLoader {
             case .failure(let failure): throw .corruptGzip(whole, detail: failure.detail)
             }
         }
-        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
-        data = Data(data)  // re-index from 0
+        let text = try TaskInputText.utf8(data, file: source)
+        data = text.data  // UTF-8 without a byte order mark, indexed from 0
         guard let first = data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
             throw .emptyFile(whole)
         }
@@ -46,7 +44,7 @@ public enum TaskLoader {
         var slots: [ProblemSlot]
         switch first {
         case UInt8(ascii: "<"):
-            let root = try XMLTreeBuilder.parse(data, file: source)
+            let root = try XMLTreeBuilder.parse(data, file: source, fromUTF16: text.fromUTF16)
             if let mapping = options.mapping {
                 layout = .mapped
                 slots = try mapping.records(inXML: root, file: source)
