@@ -26,6 +26,9 @@ max_len() {
 }
 
 python3 make-seeds.py seeds || { echo "make fuzz: cannot write the seeds (make-seeds.py)" >&2; exit 1; }
+# SwiftPM does not notice source files added to a path dependency (the main package) once it has planned a
+# build; removing the plan makes it plan again (a second or two).
+rm -f .build/debug.yaml
 # One product at a time: a plain `swift build` would also build (and fail to link) the main package's executable.
 for target in $FUZZ_TARGETS; do
     nice -n "$FUZZ_NICE" "$SWIFT" build -c debug -j "$JOBS" -Xswiftc -sanitize=fuzzer,address --product "$target" || {
