@@ -55,7 +55,7 @@ for target in $FUZZ_TARGETS; do
         failed+=("$target")
         echo "make fuzz: $target FAILED (exit $status); the end of Fuzz/$log:" >&2
         tail -n 40 "$log" | sed 's/^/   /' >&2
-        grep -o "Test unit written to .*" "$log" | sed 's/^/   reproducer: Fuzz\//' >&2
+        sed -n "s|.*Test unit written to \(.*\)|   reproducer: Fuzz/\1|p" "$log" >&2
     fi
 done
 if [ ${#failed[@]} -gt 0 ]; then

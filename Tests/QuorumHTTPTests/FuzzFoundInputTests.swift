@@ -31,3 +31,15 @@ import Testing
         #expect(try ResponseBody.completions(Array(native.utf8)).choices.map(\.finish) == [.length])
     }
 }
+
+/// A Retry-After value that is not ASCII is no date; Foundation's DateFormatter stopped the process on
+/// `W` + two combining marks + `$` (FuzzHTTP), so a server could stop a run with one header.
+@Suite struct FuzzFoundRetryAfterTests {
+    @Test func aRetryAfterThatIsNotASCIIIsNoDate() {
+        let found = String(decoding: [0x57, 0xCD, 0x9D, 0xCD, 0x9C, 0x24, 0xDB, 0x20, 0xDB, 0xDB, 0x20, 0x20], as: UTF8.self)
+        #expect(RetryPolicy.parseRetryAfter(found) == nil)
+        #expect(RetryPolicy.parseRetryAfter("Tue, 14 Nov 2023 22:13:30 GMT\u{301}") == nil)
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(RetryPolicy.parseRetryAfter("Tue, 14 Nov 2023 22:13:30 GMT", now: now) == 10)
+    }
+}

@@ -2,6 +2,14 @@
 import Foundation
 import QuorumCore
 
+/// A group with its rejections' reasons left out: which bad field of a `params` object Foundation names first
+/// depends on its dictionary order, which differs between two decodings of the same bytes.
+func comparable(_ group: PathGroup) -> PathGroup {
+    var copy = group
+    copy.rejections = group.rejections.map { Rejection(location: $0.location, reason: "") }
+    return copy
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPaths(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: start, count: count)
@@ -19,7 +27,7 @@ public func fuzzPaths(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         for line in lines { if let group = try reader.read(line) { groups.append(group) } }
         if let group = reader.finish() { groups.append(group) }
         precondition(whole != nil, "the streaming read succeeded where the whole read failed")
-        precondition(whole!.groups == groups, "the streaming read differs from the whole read")
+        precondition(whole!.groups.map(comparable) == groups.map(comparable), "the streaming read differs from the whole read")
     } catch {
         precondition(whole == nil, "the streaming read failed where the whole read succeeded: \(error)")
     }
