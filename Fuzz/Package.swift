@@ -2,7 +2,7 @@
 //
 // libFuzzer targets for Quorum's parsers, one executable per target. A package of its own so that the
 // sanitizer flags never reach the main package's build: `make fuzz` builds it into Fuzz/.build with
-//   swift build -c debug -Xswiftc -sanitize=fuzzer,address
+//   swift build -c debug -Xswiftc -sanitize=fuzzer,address --product FuzzX
 // and runs each target for FUZZ_SECONDS (docs/fuzzing.md).
 import Foundation
 import PackageDescription
