@@ -34,6 +34,14 @@ public enum RunError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A server's answer that a decoder over HTTP (FoReaL, AdaDec) cannot continue from.
     case serverAnswer(endpoint: String, reason: String)
 
+    /// `error` of sampling `problem` as a run error: a ``RunError`` as it is (wrapping a `.sampling` error
+    /// again repeated its prefix: "sampling problem P failed: sampling problem P failed: …"), anything else
+    /// as ``sampling(problem:reason:)``.
+    public static func wrapping(_ error: any Error, problem: String) -> RunError {
+        if let error = error as? RunError { return error }
+        return .sampling(problem: problem, reason: "\(error)")
+    }
+
     /// A readable account of the failure.
     public var description: String {
         switch self {

@@ -66,3 +66,42 @@ import Testing
         #expect(tooLarge.status == 2 && tooLarge.stderr.contains("K = 64 is not in 1...48"))
     }
 }
+
+/// `quorum eval` with problems it must skip: before issue 15 it listed them and exited 0, so a script could
+/// not tell figures over fewer problems from the full ones.
+@Suite struct EvalSkippedProblemTests {
+    /// p/1 and p/2 with two paths each, p/3 with one (skipped: the pool size is 2).
+    static func pathsFile() throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-eval-skip-\(UUID()).jsonl").path
+        var lines: [String] = []
+        for (problem, count) in [("p/1", 2), ("p/2", 2), ("p/3", 1)] {
+            for path in 0..<count {
+                lines.append(#"{"problem":"\#(problem)","path":\#(path),"text":"7","answer":"7","gold":"7","mean_logprob":-0.5}"#)
+            }
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    @Test func skippedProblemsFailTheCommandAfterTheFiguresUnlessAllowed() throws {
+        let file = try Self.pathsFile()
+        let json = file + ".eval.json"
+        defer {
+            try? FileManager.default.removeItem(atPath: file)
+            try? FileManager.default.removeItem(atPath: json)
+        }
+        let strict = try CLI.run(["eval", file, "--k", "1,2", "--seeds", "2", "--methods", "sc", "--json", json])
+        #expect(strict.status == 1, "\(strict.stderr)")
+        #expect(strict.stdout.contains("| SC | "), "the figures are still printed")
+        #expect(FileManager.default.fileExists(atPath: json), "and written")
+        #expect(strict.stderr.contains("p/3"))
+        #expect(strict.stderr.hasSuffix(
+            "error: 1 of 3 problems were skipped (listed above), so the figures cover only 2; fix the input or pass "
+                + "--allow-skipped to accept this\n"), "\(strict.stderr)")
+        let allowed = try CLI.run(["eval", file, "--k", "1,2", "--seeds", "2", "--methods", "sc", "--allow-skipped"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(allowed.stderr.contains("p/3") && !allowed.stderr.contains("error:"))
+        let help = try CLI.run(["eval", "--help"])
+        #expect(help.stdout.contains("--allow-skipped"))
+    }
+}

@@ -256,16 +256,76 @@ struct ByteCursor {
                 default: throw .invalidValueType(path: path, offset: elementOffset, key: key, type: elementType)
             }
             let count = try readCount("array length of '\(key)'", minimumBytesEach: minimum)
-            var values: [GGUFValue] = []
-            values.reserveCapacity(count)
-            for _ in 0..<count {
-                values.append(try readValue(type: elementType, key: key, typeOffset: elementOffset, depth: depth + 1))
-            }
-            return .array(values)
+            return .array(try readArray(of: elementType, count: count, key: key, typeOffset: elementOffset, depth: depth))
         case 10: return .uint64(try read(UInt64.self, what))
         case 11: return .int64(try read(Int64.self, what))
         case 12: return .float64(Double(bitPattern: try read(UInt64.self, what)))
         default: throw .invalidValueType(path: path, offset: typeOffset, key: key, type: type)
+        }
+    }
+
+    /// `count` elements of `type` (already checked to fit in the file) into a typed array.
+    mutating func readArray(of type: UInt32, count: Int, key: String, typeOffset: Int, depth: Int) throws(GGUFError) -> GGUFArray {
+        let what = "array '\(key)'"
+        switch type {
+        case 0: return .uint8(try readNumbers(UInt8.self, count, what))
+        case 1: return .int8(try readNumbers(Int8.self, count, what))
+        case 2: return .uint16(try readNumbers(UInt16.self, count, what))
+        case 3: return .int16(try readNumbers(Int16.self, count, what))
+        case 4: return .uint32(try readNumbers(UInt32.self, count, what))
+        case 5: return .int32(try readNumbers(Int32.self, count, what))
+        case 6: return .float32(try readNumbers(UInt32.self, count, what, as: { Float(bitPattern: $0) }))
+        case 7:
+            let raw = try take(count, what)
+            if let bad = raw.first(where: { $0 > 1 }) { throw .invalidMetadata(path: path, key: key, reason: "boolean byte \(bad)") }
+            return .bool(raw.map { $0 == 1 })
+        case 8:
+            var strings = GGUFStringArray()
+            strings.reserve(count: count, byteCount: min(remaining, count * 16))
+            for _ in 0..<count {
+                let start = offset
+                let length = try readU64("string length")
+                guard length <= UInt64(remaining) else { throw .invalidString(path: path, offset: start) }
+                let raw = try take(Int(length), "string")
+                guard String(validating: raw, as: UTF8.self) != nil else { throw .invalidString(path: path, offset: start) }
+                strings.append(utf8: raw)
+            }
+            return .string(strings)
+        case 9:
+            var arrays: [GGUFArray] = []
+            arrays.reserveCapacity(count)
+            for _ in 0..<count {
+                guard case .array(let a) = try readValue(type: 9, key: key, typeOffset: typeOffset, depth: depth + 1) else {
+                    throw .invalidValueType(path: path, offset: typeOffset, key: key, type: type)
+                }
+                arrays.append(a)
+            }
+            return .array(arrays)
+        case 10: return .uint64(try readNumbers(UInt64.self, count, what))
+        case 11: return .int64(try readNumbers(Int64.self, count, what))
+        case 12: return .float64(try readNumbers(UInt64.self, count, what, as: { Double(bitPattern: $0) }))
+        default: throw .invalidValueType(path: path, offset: typeOffset, key: key, type: type)
+        }
+    }
+
+    /// `count` little-endian integers in one bounds check.
+    mutating func readNumbers<T: FixedWidthInteger>(_: T.Type, _ count: Int, _ what: String) throws(GGUFError) -> [T] {
+        try readNumbers(T.self, count, what, as: { $0 })
+    }
+
+    /// `count` little-endian integers, each converted by `convert` (a float from its bit pattern) as it is
+    /// read: no intermediate array.
+    mutating func readNumbers<T: FixedWidthInteger, U>(
+        _: T.Type, _ count: Int, _ what: String, as convert: (T) -> U
+    ) throws(GGUFError) -> [U] {
+        let (size, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.size)
+        guard !overflow else { throw .truncated(path: path, offset: offset, reading: what) }
+        let raw = try take(size, what)
+        return [U](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in 0..<count {
+                buffer[i] = convert(T(littleEndian: raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)))
+            }
+            initialized = count
         }
     }
 }

@@ -2,7 +2,8 @@
 public enum GGUFValue: Sendable, Hashable {
     case uint8(UInt8), int8(Int8), uint16(UInt16), int16(Int16), uint32(UInt32), int32(Int32)
     case uint64(UInt64), int64(Int64), float32(Float), float64(Double), bool(Bool), string(String)
-    indirect case array([GGUFValue])
+    /// An array, stored compactly by element type (``GGUFArray``).
+    case array(GGUFArray)
 
     /// The value as an integer, when it is one of the integer cases (and fits).
     public var intValue: Int? {
@@ -34,8 +35,8 @@ public enum GGUFValue: Sendable, Hashable {
         if case .string(let s) = self { s } else { nil }
     }
 
-    /// The elements, when the value is an array.
-    public var arrayValue: [GGUFValue]? {
+    /// The elements, when the value is an array (a collection of ``GGUFValue`` made as they are read).
+    public var arrayValue: GGUFArray? {
         if case .array(let a) = self { a } else { nil }
     }
 }

@@ -58,7 +58,7 @@ extension RunSampling {
                     do {
                         return (slot, round, j, .success(try await sampler.sample(j)))
                     } catch {
-                        return (slot, round, j, .failure(.sampling(problem: j.problem, reason: "\(error)")))
+                        return (slot, round, j, .failure(RunError.wrapping(error, problem: j.problem)))
                     }
                 }
             }

@@ -38,8 +38,11 @@ public struct HTTPPathSampler: PathSampler {
             let models: [String]
             do {
                 models = try await backend.listModels(at: endpoint)
+            } catch let error as HTTPBackendError {
+                // The error names the endpoint (or its /models URL) itself: said once, not twice.
+                throw .invalidSettings("asking for the served models: \(error)")
             } catch {
-                throw .invalidSettings("cannot ask \(endpoint.modelsURL) for its models: \(error)")
+                throw .invalidSettings("asking \(endpoint.modelsURL) for the served models: \(error)")
             }
             if let name {
                 guard models.contains(name) else {
