@@ -1,6 +1,7 @@
 # Quorum — the two commands of the README.
 #   make test   installs what is missing, builds, and runs every test
 #   make demo   runs the main job on the embedded default model
+#   make fuzz   runs each libFuzzer target of Fuzz/ for FUZZ_SECONDS (docs/fuzzing.md)
 SHELL := /bin/bash
 SWIFT ?= swift
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -8,7 +9,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # The models the tests run (pulled into $QUORUM_HOME/models, default ~/.cache/quorum/models).
 TEST_MODELS ?= smollm2-135m qwen2.5-coder-0.5b
 
-.PHONY: test demo build release deps models clean
+.PHONY: test demo build release deps models fuzz clean
 
 ## deps: install system packages the build needs (Debian, as root); says what is missing otherwise.
 deps:
@@ -51,5 +52,13 @@ demo: release
 	"$$($(SWIFT) build -c release --show-bin-path)/quorum" run tasks/arith-easy.jsonl --model smollm2-135m \
 	  --samples 16 --limit $(DEMO_LIMIT) --max-tokens 128 --temperature 0.7 --seed 0 --out $(DEMO_OUT)
 
+## fuzz: builds the fuzz targets of Fuzz/ with -sanitize=fuzzer,address in Fuzz/.build (a package of its own, so
+## the sanitizers never reach this build), seeds them from real files and runs each for FUZZ_SECONDS; a crash
+## fails and leaves its reproducer in Fuzz/crashes/. FUZZ_TARGETS picks targets (default: all six).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= FuzzGGUF FuzzTaskJSON FuzzTaskXML FuzzPaths FuzzAnswers FuzzHTTP
+fuzz: deps
+	@SWIFT="$(SWIFT)" JOBS="$(JOBS)" FUZZ_SECONDS="$(FUZZ_SECONDS)" FUZZ_TARGETS="$(FUZZ_TARGETS)" Fuzz/run.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build Fuzz/.build

@@ -52,7 +52,7 @@ public struct PathsReader: Sendable {
         }
         var parsed: PathLine
         do {
-            parsed = try decoder.decode(PathLine.self, from: line.bytes)
+            parsed = try decoder.decodeUTF8(PathLine.self, from: line.bytes)
         } catch let error as DecodingError {
             if !line.terminated, exact == nil, duplicate == nil, case .dataCorrupted = error {
                 warnings.append(Rejection(

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumCore
 
 /// Imports the RPC paper's released sampled paths (the Hugging Face `*-Reasoning-Paths` layout, also
 /// fixtures/rpc/fixture.json) as a ``PathPool``, so that the paper's data can be evaluated unchanged.
@@ -32,7 +33,7 @@ public enum RPCRelease {
         decoder.allowsJSON5 = true
         let release: ReleaseFile
         do {
-            release = try decoder.decode(ReleaseFile.self, from: data)
+            release = try decoder.decodeUTF8(ReleaseFile.self, from: data)
         } catch let error as DecodingError {
             let (field, reason) = describe(error)
             throw .invalidRelease(location, field: field, reason: reason)

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumCore
 
 /// A parsed JSON document, walked by ``JSONCursor`` so that every complaint names where it is.
 enum JSONValue: Sendable, Hashable, Decodable {
@@ -37,7 +38,7 @@ enum JSONValue: Sendable, Hashable, Decodable {
             if text.contains("Infinity") || text.contains("NaN") {
                 let decoder = JSONDecoder()
                 decoder.allowsJSON5 = true
-                if let value = try? decoder.decode(JSONValue.self, from: data) { return value }
+                if let value = try? decoder.decodeUTF8(JSONValue.self, from: data) { return value }
             }
             throw JSONCursor.Failure(path: "", reason: Self.describe(strictError, bytes: bytes))
         }

@@ -49,6 +49,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public static func parseRetryAfter(_ value: String, now: Date = Date()) -> Double? {
         let text = value.trimmingCharacters(in: .whitespaces)
         if let seconds = Double(text), seconds.isFinite, seconds >= 0 { return seconds }
+        // HTTP dates are printable ASCII. Anything else is not one, and Foundation's DateFormatter stops the
+        // process on some such text ("W\u{35D}\u{35C}$", found by make fuzz: FuzzHTTP, docs/fuzzing.md).
+        guard text.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else { return nil }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")

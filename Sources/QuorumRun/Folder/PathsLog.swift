@@ -46,7 +46,7 @@ public final class PathsLog {
             let location = SourceLocation(file: path, line: line.number)
             let record: ReasoningPath
             do {
-                record = try decoder.decode(ReasoningPath.self, from: line.bytes)
+                record = try decoder.decodeUTF8(ReasoningPath.self, from: line.bytes)
             } catch {
                 throw .damagedPaths(location, reason: "not a path record (\(Self.describe(error)))")
             }

@@ -12,6 +12,10 @@ import QuorumCore
 /// - Entities: FoundationXML drops references to DTD entities from the text (and, after an external one,
 ///   the rest of the element's text), so a document that declares an entity (`<!ENTITY two "2">`) is refused
 ///   at the declaration rather than read with words missing. External entities are never resolved.
+/// - Processing instructions without data (`<?pi?>`, 10 bytes with a root: `<?pi?><a/>`) crash FoundationXML
+///   (it reads libxml2's null data pointer as a C string; found by make fuzz, docs/fuzzing.md). The tree
+///   keeps no processing instructions, so the target's last character is blanked (`<?p ?>`: empty data,
+///   same length, lines and columns unchanged); a one-character target (`<?x?>`) is refused.
 enum XMLInput {
     /// `data` (UTF-8, or UTF-8 transcoded from UTF-16 when `fromUTF16`) ready for libxml2.
     static func utf8Document(_ data: Data, file: String, fromUTF16: Bool = false) throws(TaskLoadError) -> Data {
@@ -46,7 +50,42 @@ enum XMLInput {
         if let entity = firstEntityDeclaration(bytes) {
             throw .dtdEntity(location(offset: entity.offset, in: bytes, file: file), name: entity.name)
         }
+        try giveProcessingInstructionsData(&bytes, file: file)
         return Data(bytes)
+    }
+
+    /// Blanks the last character of the target of every processing instruction without data (outside
+    /// comments and CDATA sections), so that libxml2 reports empty data instead of none; see the type's
+    /// documentation. A one-character target cannot be shortened and is refused at its `<?`.
+    static func giveProcessingInstructionsData(_ bytes: inout [UInt8], file: String) throws(TaskLoadError) {
+        var i = 0
+        while i < bytes.count {
+            if starts(bytes, at: i, with: "<!--") {
+                i = (find(bytes, "-->", from: i + 4) ?? bytes.count) + 3
+            } else if starts(bytes, at: i, with: "<![CDATA[") {
+                i = (find(bytes, "]]>", from: i + 9) ?? bytes.count) + 3
+            } else if starts(bytes, at: i, with: "<?") {
+                var end = i + 2
+                while end < bytes.count, !isSpace(bytes[end]), bytes[end] != UInt8(ascii: "?"), bytes[end] != UInt8(ascii: ">") {
+                    end += 1
+                }
+                let target = String(decoding: bytes[(i + 2)..<end], as: UTF8.self)
+                if end > i + 2, starts(bytes, at: end, with: "?>"), target.lowercased() != "xml" {
+                    var last = end - 1
+                    while last > i + 2, bytes[last] & 0xC0 == 0x80 { last -= 1 }  // the last character's first byte
+                    guard last > i + 2 else {
+                        throw .malformedXML(
+                            location(offset: i, in: bytes, file: file),
+                            detail: "processing instruction <?\(target)?> has no data and a one-character target, "
+                                + "which FoundationXML cannot read; write <?\(target) ?>")
+                    }
+                    for k in last..<end { bytes[k] = 0x20 }
+                }
+                i = end
+            } else {
+                i += 1
+            }
+        }
     }
 
     /// The encoding named by the XML declaration at the start of `bytes` (after white space), the offset of

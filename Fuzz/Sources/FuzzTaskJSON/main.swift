@@ -1,0 +1,7 @@
+// Runs libFuzzer on fuzzTaskJSON (FuzzTaskJSON.swift); the arguments are libFuzzer's (-max_total_time, -max_len, corpus folders …).
+import CFuzzDriver
+import Foundation
+
+var argc = CommandLine.argc
+var argv = Optional(CommandLine.unsafeArgv)
+exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzTaskJSON(data, size) })
