@@ -79,6 +79,9 @@ private struct ExactJSONParser {
     let bytes: [UInt8]
     let allowNonFinite: Bool
     var i = 0
+    /// The first key given twice: reported once the whole text has been read, so that a syntax error
+    /// anywhere in it is what the caller hears first (a duplicate key is a lesser fault of valid JSON).
+    var firstDuplicate: ExactJSON.Failure?
 
     /// An array or object being read, innermost last.
     enum Frame {
@@ -141,6 +144,7 @@ private struct ExactJSONParser {
                 guard var frame = stack.popLast() else {
                     skipSpace()
                     guard i == bytes.count else { throw fail("unexpected content after the value") }
+                    if let firstDuplicate { throw firstDuplicate }
                     return value
                 }
                 skipSpace()
@@ -158,10 +162,13 @@ private struct ExactJSONParser {
                     value = .array(items)
                 case .object(var members, var seen, let key, let keyOffset):
                     if let first = seen[key] {
-                        throw ExactJSON.Failure(offset: keyOffset, reason: .duplicateKey(key, firstOffset: first))
+                        if firstDuplicate == nil {
+                            firstDuplicate = ExactJSON.Failure(offset: keyOffset, reason: .duplicateKey(key, firstOffset: first))
+                        }
+                    } else {
+                        seen[key] = keyOffset
+                        members.append(ExactJSON.Member(key: key, value: value, offset: keyOffset))
                     }
-                    seen[key] = keyOffset
-                    members.append(ExactJSON.Member(key: key, value: value, offset: keyOffset))
                     if separator == UInt8(ascii: ",") {
                         i += 1
                         skipSpace()

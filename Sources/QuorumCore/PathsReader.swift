@@ -43,23 +43,33 @@ public struct PathsReader: Sendable {
         let bytes = [UInt8](line.bytes)
         var exact: ExactJSON?
         var duplicate: (key: String, location: SourceLocation, first: SourceLocation)?
+        guard JSONDecoder.isUTF8(line.bytes) else {
+            guard line.terminated else { return truncated(at: location) }
+            throw .unreadableLine(location, reason: "not valid JSON: not UTF-8 text")
+        }
         do throws(ExactJSON.Failure) {
             exact = try ExactJSON.parse(bytes, allowNonFinite: true)
         } catch {
-            if case .duplicateKey(let key, let first) = error.reason {
+            switch error.reason {
+            case .duplicateKey(let key, let first):
                 duplicate = (key, Self.column(error.offset, in: bytes, at: location), Self.column(first, in: bytes, at: location))
+            case .syntax, .tooDeep:
+                // The exact parser decides what is JSON, never Foundation's decoder: that one validates some
+                // numbers only when a field asks for them, in dictionary order, so the same bad line could be
+                // one problem's rejection in one read and the file's end in the next (found by make fuzz).
+                guard line.terminated else { return truncated(at: location) }
+                let detail: String
+                switch error.reason {
+                case .syntax(let text): detail = text
+                default: detail = "more than \(ExactJSON.maximumDepth) levels of nesting"
+                }
+                throw .unreadableLine(Self.column(error.offset, in: bytes, at: location), reason: "not valid JSON: \(detail)")
             }
         }
         var parsed: PathLine
         do {
             parsed = try decoder.decodeUTF8(PathLine.self, from: line.bytes)
         } catch let error as DecodingError {
-            if !line.terminated, exact == nil, duplicate == nil, case .dataCorrupted = error {
-                warnings.append(Rejection(
-                    location: location,
-                    reason: "truncated last line (no newline and not valid JSON: an interrupted write?); ignored"))
-                return nil
-            }
             var reason = Self.describe(error, malformed: "not valid JSON")
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let exact {
                 reason = Self.integerProblem(in: exact) ?? "a value does not fit its field (valid JSON)"
@@ -101,6 +111,14 @@ public struct PathsReader: Sendable {
         }
         current!.add(parsed, location: location)
         return completed
+    }
+
+    /// Records the unterminated last line at `location` as truncated (an interrupted write) and ignores it.
+    private mutating func truncated(at location: SourceLocation) -> PathGroup? {
+        warnings.append(Rejection(
+            location: location,
+            reason: "truncated last line (no newline and not valid JSON: an interrupted write?); ignored"))
+        return nil
     }
 
     /// Ends the input; returns the last problem's group, if any.

@@ -11,8 +11,31 @@ import Testing
     @Test func aPathsLineThatIsNotUTF8IsRefusedWithItsLine() {
         let good = "{\"problem\": \"a\", \"path\": 0, \"text\": \"t\", \"answer\": \"1\", \"mean_logprob\": -0.5}\n"
         let data = Data(Array(good.utf8) + Self.notUTF8 + [0x0A])
-        #expect(throws: PathsFileError.unreadableLine(SourceLocation(file: "paths.jsonl", line: 2), reason: "not valid JSON")) {
+        #expect(throws: PathsFileError.unreadableLine(SourceLocation(file: "paths.jsonl", line: 2), reason: "not valid JSON: not UTF-8 text")) {
             try PathsReader.read(data, file: "paths.jsonl")
+        }
+    }
+
+    /// A number `1790.0000000.0` inside `params` (FuzzPaths, whole and streaming reads disagreeing): Foundation's
+    /// decoder reads such a number only when a field asks for it, in dictionary order, so the same line was
+    /// sometimes one problem's rejection and sometimes the file's end. The exact parser now decides, every time.
+    @Test func aLineThatIsNotJSONIsRefusedTheSameWayEveryTime() {
+        let good = "{\"problem\": \"a\", \"path\": 0, \"text\": \"t\", \"answer\": \"1\", \"mean_logprob\": -0.5}\n"
+        let bad = "{\"problem\": \"a\", \"path\": 1, \"params\": {\"top_p\": 1, \"flops\": 1790.0000000.0, "
+            + "\"per_model\": {\"m\": {\"generated\": 3}}, \"seed\": 2}, \"text\": \"t\", \"mean_logprob\": -0.5}\n"
+        let expected = PathsFileError.unreadableLine(
+            SourceLocation(file: "paths.jsonl", line: 2, column: 73), reason: "not valid JSON: expected ',' or '}' in an object")
+        for _ in 0..<50 {
+            #expect(throws: expected) { try PathsReader.read(Data((good + bad).utf8), file: "paths.jsonl") }
+        }
+    }
+
+    /// A key given twice and a syntax error after it: the syntax error is what is reported (the line is not JSON).
+    @Test func aSyntaxErrorAfterADuplicateKeyIsTheReportedFault() {
+        let line = "{\"problem\": \"a\", \"path\": 0, \"path\": 1, \"mean_logprob\": -0.5,, \"text\": \"t\"}\n"
+        #expect(throws: PathsFileError.unreadableLine(
+            SourceLocation(file: "paths.jsonl", line: 1, column: 61), reason: "not valid JSON: expected a string key")) {
+            try PathsReader.read(Data(line.utf8), file: "paths.jsonl")
         }
     }
 

@@ -75,7 +75,8 @@ import Testing
 
     @Test func malformedLineInTheMiddleIsAnError() {
         let text = Self.line("a", 0) + "\n{\"problem\": \"a\", \n" + Self.line("a", 1) + "\n"
-        #expect(throws: PathsFileError.unreadableLine(SourceLocation(file: "paths.jsonl", line: 2), reason: "not valid JSON")) {
+        #expect(throws: PathsFileError.unreadableLine(
+            SourceLocation(file: "paths.jsonl", line: 2, column: 18), reason: "not valid JSON: expected a string key")) {
             try Self.read(text)
         }
         #expect(throws: PathsFileError.self) { try Self.read("[1, 2]\n") }
