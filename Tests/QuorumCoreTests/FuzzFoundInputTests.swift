@@ -30,6 +30,22 @@ import Testing
         }
     }
 
+    /// `"top_p": 0100000.0` on a line with a key given twice (FuzzPaths): the exact parser let the leading zero
+    /// through, so Foundation's decoder decided, differently from one process to the next. JSON has no leading
+    /// zeros; the exact parser now says so.
+    @Test func aNumberWithALeadingZeroIsNotJSON() throws {
+        let line = "{\"problem\": \"a\", \"path\": 0, \"params\": {\"top_p\": 0100000.0}, \"seconds\": 1, \"seconds\": 2}\n"
+        for _ in 0..<20 {
+            #expect(throws: PathsFileError.unreadableLine(
+                SourceLocation(file: "paths.jsonl", line: 1, column: 49), reason: "not valid JSON: a number with a leading zero")) {
+                try PathsReader.read(Data(line.utf8), file: "paths.jsonl")
+            }
+        }
+        for (text, valid) in [("0", true), ("-0", true), ("0.5", true), ("10", true), ("00", false), ("-01", false), ("007.5", false)] {
+            #expect(((try? ExactJSON.parse(Array(text.utf8))) != nil) == valid, "\(text)")
+        }
+    }
+
     /// A key given twice and a syntax error after it: the syntax error is what is reported (the line is not JSON).
     @Test func aSyntaxErrorAfterADuplicateKeyIsTheReportedFault() {
         let line = "{\"problem\": \"a\", \"path\": 0, \"path\": 1, \"mean_logprob\": -0.5,, \"text\": \"t\"}\n"
