@@ -30,8 +30,20 @@ indirect enum MathExpression: Hashable, Sendable {
         case python
     }
 
-    /// Parses the whole of `text`; `nil` when any part of it is not understood.
+    /// The longest text read as an expression, in UTF-8 bytes; a longer answer is compared as text.
+    static let maximumLength = 10_000
+    /// The most nodes one expression may have. Every routine over the tree (evaluation, `variables`,
+    /// equality, hashing, even its deallocation) recurses once per level, and a chain such as `1+1+…+1` or
+    /// `xxx…x` is as deep as it is long: the cap keeps all of them far from the end of any thread's stack
+    /// (a 100,000-letter answer used to stop the process). An expression this big is compared as text.
+    static let maximumNodes = 500
+    /// The deepest the parser's own routines may call one another (`-(-(…`, `\sin\sin…`, `\sqrt\sqrt…`).
+    static let maximumNesting = 256
+
+    /// Parses the whole of `text`; `nil` when any part of it is not understood, or when it is longer than
+    /// ``maximumLength`` or larger than ``maximumNodes``.
     static func parse(_ text: String, syntax: Syntax) -> MathExpression? {
+        guard text.utf8.count <= maximumLength else { return nil }
         var parser = Parser(chars: Array(text), syntax: syntax)
         guard let expression = parser.parseExpression() else { return nil }
         parser.skipSpaces()
@@ -143,6 +155,10 @@ extension MathExpression {
         let syntax: Syntax
         var index = 0
         var depth = 0
+        /// Nodes built so far, against ``MathExpression/maximumNodes``.
+        var nodes = 0
+        /// Calls of the parser's routines now open, against ``MathExpression/maximumNesting``.
+        var nesting = 0
 
         init(chars: [Character], syntax: Syntax) {
             self.chars = chars
@@ -150,6 +166,12 @@ extension MathExpression {
         }
 
         private var current: Character? { index < chars.count ? chars[index] : nil }
+
+        /// Counts one more node; false once the expression is too large.
+        private mutating func spend() -> Bool {
+            nodes += 1
+            return nodes <= MathExpression.maximumNodes
+        }
 
         mutating func skipSpaces() {
             while index < chars.count, chars[index].isWhitespace { index += 1 }
@@ -169,6 +191,9 @@ extension MathExpression {
             guard var left = parseTerm() else { return nil }
             while true {
                 skipSpaces()
+                if current == "+" || current == "-" {
+                    guard spend() else { return nil }
+                }
                 if current == "+" {
                     index += 1
                     guard let right = parseTerm() else { return nil }
@@ -188,22 +213,25 @@ extension MathExpression {
             var leftIsIntegerLiteral = lastWasIntegerLiteral
             while true {
                 skipSpaces()
+                // Each operator below builds one node (a product, quotient or mixed number).
                 if peek("**") { return left }
                 if current == "*" {
+                    guard spend() else { return nil }
                     index += 1
                     guard let right = parseUnary() else { return nil }
                     left = .multiply(left, right)
                 } else if current == "/" {
+                    guard spend() else { return nil }
                     index += 1
                     guard let right = parseUnary() else { return nil }
                     left = .divide(left, right)
                 } else if syntax == .latex, let op = consumeCommand(["cdot", "times", "div"]) {
-                    guard let right = parseUnary() else { return nil }
+                    guard spend(), let right = parseUnary() else { return nil }
                     left = op == "div" ? .divide(left, right) : .multiply(left, right)
                 } else if syntax == .latex, startsPrimary() {
                     // Implicit multiplication, except the mixed number 2\frac{1}{2} = 2 + 1/2.
                     let mixed = leftIsIntegerLiteral && peek("\\frac")
-                    guard let right = parsePower() else { return nil }
+                    guard spend(), let right = parsePower() else { return nil }
                     if mixed, case .divide(.number(let n), .number(let d)) = right, n.rounded() == n,
                         d.rounded() == d, n >= 0, d > 0
                     {
@@ -225,22 +253,30 @@ extension MathExpression {
         /// Set by `parsePrimary` when it read a plain integer literal such as `12`.
         private var lastWasIntegerLiteral = false
 
+        /// Signs, then a power. Read in a loop, not by calling itself, so that `----…1` cannot exhaust the
+        /// stack; the minus signs apply from the innermost out.
         private mutating func parseUnary() -> MathExpression? {
-            skipSpaces()
-            if current == "-" {
+            var minusSigns = 0
+            while true {
+                skipSpaces()
+                if current == "-" {
+                    minusSigns += 1
+                    guard spend() else { return nil }
+                } else if current != "+" {
+                    break
+                }
                 index += 1
-                guard let operand = parseUnary() else { return nil }
+            }
+            guard var operand = parsePower() else { return nil }
+            for _ in 0..<minusSigns {
                 if case .number(let value) = operand {
                     lastWasIntegerLiteral = lastWasIntegerLiteral && value.rounded() == value
-                    return .number(-value)
+                    operand = .number(-value)
+                } else {
+                    operand = .negate(operand)
                 }
-                return .negate(operand)
             }
-            if current == "+" {
-                index += 1
-                return parseUnary()
-            }
-            return parsePower()
+            return operand
         }
 
         private mutating func parsePower() -> MathExpression? {
@@ -264,6 +300,9 @@ extension MathExpression {
         private mutating func parsePostfix() -> MathExpression? {
             guard var value = parsePrimary() else { return nil }
             while true {
+                if current == "!" || (syntax == .latex && current == "%") {
+                    guard spend() else { return nil }
+                }
                 if current == "!", !(index + 1 < chars.count && chars[index + 1] == "=") {
                     index += 1
                     value = .factorial(value)
@@ -302,6 +341,9 @@ extension MathExpression {
         }
 
         private mutating func parsePrimary() -> MathExpression? {
+            nesting += 1
+            defer { nesting -= 1 }
+            guard nesting <= MathExpression.maximumNesting, spend() else { return nil }
             lastWasIntegerLiteral = false
             skipSpaces()
             guard let c = current else { return nil }
@@ -409,6 +451,9 @@ extension MathExpression {
 
         /// A LaTeX command argument: `{…}`, or a single digit, letter or command (`\frac12`, `x^2`).
         private mutating func parseLaTeXArgument() -> MathExpression? {
+            nesting += 1
+            defer { nesting -= 1 }
+            guard nesting <= MathExpression.maximumNesting, spend() else { return nil }
             skipSpaces()
             guard let c = current else { return nil }
             if c == "{" {

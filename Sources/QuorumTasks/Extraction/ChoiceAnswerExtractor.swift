@@ -60,9 +60,16 @@ public struct ChoiceAnswerExtractor: AnswerExtractor {
     private func afterAnswerPhrase(_ body: String, _ chars: [Character]) -> (Choice, String)? {
         var ends: [Int] = []
         for pattern in [PhrasePattern.choiceAnswer, .choose] {
-            for end in pattern.matchEnds(in: body) { ends.append(body.distance(from: body.startIndex, to: end)) }
+            // Character offsets counted on from the previous match (one pass over the text, not one per match).
+            var offset = 0
+            var previous = body.startIndex
+            for end in pattern.matchEnds(in: body) {
+                offset += body.distance(from: previous, to: end)
+                previous = end
+                ends.append(offset)
+            }
         }
-        for end in ends.sorted().reversed() {
+        for end in ends.sorted().suffix(ExtractionLimits.phraseTries).reversed() {
             if let found = labelOrOption(chars, at: end) { return found }
         }
         return nil
@@ -77,7 +84,9 @@ public struct ChoiceAnswerExtractor: AnswerExtractor {
         // The label may sit alone on the next line ("Answer:\nB").
         if i < chars.count, chars[i] == "\n" {
             var lineEnd = i + 1
-            while lineEnd < chars.count, chars[lineEnd] != "\n" { lineEnd += 1 }
+            while lineEnd < chars.count, chars[lineEnd] != "\n", lineEnd - i <= ExtractionLimits.fragmentCharacters {
+                lineEnd += 1
+            }
             let nextLine = String(chars[(i + 1)..<lineEnd]).trimmingCharacters(in: .whitespaces)
             guard nextLine.count <= 14 else { return nil }
             i += 1
@@ -141,10 +150,11 @@ public struct ChoiceAnswerExtractor: AnswerExtractor {
         return String(chars[(end + 1)..<wordEnd])
     }
 
-    /// The end of the sentence that starts at `from`: `.`/`!`/`?` followed by a space, or a line break.
+    /// The end of the sentence that starts at `from`: `.`/`!`/`?` followed by a space, or a line break
+    /// (at most ``ExtractionLimits/fragmentCharacters`` on).
     private static func sentenceEnd(_ chars: [Character], from: Int) -> Int {
         var index = from
-        while index < chars.count {
+        while index < chars.count, index - from < ExtractionLimits.fragmentCharacters {
             let c = chars[index]
             if c == "\n" { break }
             if ".!?".contains(c), index + 1 == chars.count || chars[index + 1].isWhitespace { break }

@@ -54,18 +54,19 @@ public struct MathAnswerExtractor: AnswerExtractor {
     // MARK: - Phrases
 
     /// The answer after the last occurrence of `phrase` that is followed by a value (earlier occurrences
-    /// are tried when the last one is followed by prose).
+    /// are tried when the last one is followed by prose, at most ``ExtractionLimits/phraseTries`` of them).
     private func afterPhrase(_ body: String, _ phrase: PhrasePattern) -> Answer? {
-        for end in phrase.matchEnds(in: body).reversed() {
+        for end in phrase.matchEnds(in: body).suffix(ExtractionLimits.phraseTries).reversed() {
             let fragment = Self.fragment(after: end, in: body)
             if let answer = Self.interpret(fragment) { return answer }
         }
         return nil
     }
 
-    /// The rest of the line after `index`; when that is empty (or only markup), the next non-empty line.
+    /// The rest of the line after `index`; when that is empty (or only markup), the next non-empty line
+    /// (within ``ExtractionLimits/fragmentCharacters`` of `index`).
     static func fragment(after index: String.Index, in body: String) -> String {
-        let rest = body[index...]
+        let rest = body[index...].prefix(ExtractionLimits.fragmentCharacters)
         let lineEnd = rest.firstIndex(of: "\n") ?? rest.endIndex
         let line = rest[..<lineEnd]
         if line.contains(where: { !$0.isWhitespace && !"*_:$`#".contains($0) }) { return String(line) }
@@ -91,6 +92,9 @@ public struct MathAnswerExtractor: AnswerExtractor {
     /// command, content), in text order. Unbalanced ones (a truncated path) are skipped.
     static func boxedContents(_ chars: [Character]) -> [(Range<Int>, String)] {
         var found: [(Range<Int>, String)] = []
+        // Each brace's partner, found in one pass when the first `\boxed{` needs it: searching from every
+        // `\boxed{` of an unbalanced text would read the rest of the text once per command.
+        var partners: [Int]?
         var index = 0
         while index < chars.count {
             guard chars[index] == "\\", let (name, next) = MathText.commandName(chars, at: index),
@@ -100,7 +104,8 @@ public struct MathAnswerExtractor: AnswerExtractor {
                 continue
             }
             if next < chars.count, chars[next] == "{" {
-                if let close = MathText.matchingBrace(chars, open: next) {
+                if partners == nil { partners = MathText.matchingBraces(chars) }
+                if let close = partners.map({ $0[next] }), close >= 0 {
                     found.append((index..<(close + 1), String(chars[(next + 1)..<close])))
                     index = close + 1
                     continue

@@ -22,18 +22,31 @@ enum MathText {
 
     private static func unwrapOnce(_ text: String) -> String {
         var s = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        // Trailing sentence punctuation; a trailing "\." or "\;" is LaTeX spacing, handled elsewhere.
-        while let last = s.last, ".,;:!?".contains(last), !s.hasSuffix("\\\(last)") {
-            s.removeLast()
-            s = s.trimmingCharacters(in: .whitespaces)
+        // Trailing sentence punctuation and the spaces between; a trailing "\." or "\;" is LaTeX spacing,
+        // handled elsewhere. Found by moving an index back, not by trimming the whole string per mark:
+        // `3!!!…!` of a megabyte used to take hours.
+        var end = s.endIndex
+        while end > s.startIndex {
+            let last = s.index(before: end)
+            guard ".,;:!?".contains(s[last]), last == s.startIndex || s[s.index(before: last)] != "\\" else { break }
+            end = last
+            while end > s.startIndex, s[s.index(before: end)].isHorizontalSpace { end = s.index(before: end) }
         }
+        if end < s.endIndex { s = String(s[..<end]) }
         // Markdown emphasis and inline code: strip stray leading/trailing runs of `*`, `_` (only in
-        // pairs of two for `_`, since a single `_` may be a LaTeX subscript) and backticks.
-        while s.hasPrefix("**") || s.hasPrefix("__") { s.removeFirst(2) }
+        // pairs of two for `_`, since a single `_` may be a LaTeX subscript) and backticks (with an index
+        // at the front: removing from a string's start copies the rest).
+        var start = s.startIndex
+        while s[start...].hasPrefix("**") || s[start...].hasPrefix("__") { start = s.index(start, offsetBy: 2) }
+        if start > s.startIndex { s = String(s[start...]) }
         while s.hasSuffix("**") || s.hasSuffix("__") { s.removeLast(2) }
         if s.hasPrefix("*") && !s.hasPrefix("**") { s.removeFirst() }
         if s.hasSuffix("*") && !s.hasSuffix("\\*") { s.removeLast() }
-        while s.hasPrefix("`") { s.removeFirst() }
+        if let code = s.firstIndex(where: { $0 != "`" }), code > s.startIndex {
+            s = String(s[code...])
+        } else if s.allSatisfy({ $0 == "`" }) {
+            s = ""
+        }
         while s.hasSuffix("`") { s.removeLast() }
         // Math delimiters around the whole string.
         for (open, close) in [("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$")]
@@ -74,6 +87,26 @@ enum MathText {
 
     /// The index of the `}` that closes the `{` at `open`, honouring nesting and `\{` / `\}` escapes;
     /// `nil` when the text ends first.
+    /// For every `{` the index of its matching `}` (as ``matchingBrace(_:open:)`` finds it), and -1 for
+    /// every other character and for a `{` that is never closed; one pass over `chars`.
+    static func matchingBraces(_ chars: [Character]) -> [Int] {
+        var partners = [Int](repeating: -1, count: chars.count)
+        var open: [Int] = []
+        var index = 0
+        while index < chars.count {
+            switch chars[index] {
+            case "\\":
+                index += 2
+                continue
+            case "{": open.append(index)
+            case "}": if let start = open.popLast() { partners[start] = index }
+            default: break
+            }
+            index += 1
+        }
+        return partners
+    }
+
     static func matchingBrace(_ chars: [Character], open: Int) -> Int? {
         guard open < chars.count, chars[open] == "{" else { return nil }
         var depth = 0
@@ -264,29 +297,31 @@ enum MathText {
         guard text.contains(where: { $0.isWhitespace }) else { return text }
         let chars = Array(text)
         var out: [Character] = []
+        // Whether `out` ends with a command name (`\` and letters), kept up to date as characters are
+        // appended: looking back over the letters at every space made a text of words without `\` quadratic.
+        var endsWithCommandName = false
         var index = 0
         while index < chars.count {
             let c = chars[index]
             if c.isWhitespace {
                 var next = index
                 while next < chars.count, chars[next].isWhitespace { next += 1 }
-                if next < chars.count, chars[next].isASCIILetter, endsWithCommandName(out) {
+                if next < chars.count, chars[next].isASCIILetter, endsWithCommandName {
                     out.append(" ")
+                    endsWithCommandName = false
                 }
                 index = next
                 continue
+            }
+            if c.isASCIILetter {
+                if out.last.map({ !$0.isASCIILetter }) ?? true { endsWithCommandName = out.last == "\\" }
+            } else {
+                endsWithCommandName = false
             }
             out.append(c)
             index += 1
         }
         return String(out)
-    }
-
-    private static func endsWithCommandName(_ chars: [Character]) -> Bool {
-        var index = chars.count - 1
-        guard index >= 0, chars[index].isASCIILetter else { return false }
-        while index >= 0, chars[index].isASCIILetter { index -= 1 }
-        return index >= 0 && chars[index] == "\\"
     }
 
     // MARK: - Numbers
@@ -368,5 +403,10 @@ extension Character {
     var isASCIIDigit: Bool {
         guard let ascii = asciiValue else { return false }
         return ascii >= 48 && ascii <= 57
+    }
+
+    /// Whether this is a tab or a space separator (Unicode Zs): what `CharacterSet.whitespaces` trims.
+    var isHorizontalSpace: Bool {
+        unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
     }
 }
