@@ -31,8 +31,10 @@ python3 make-seeds.py seeds || { echo "make fuzz: cannot write the seeds (make-s
 rm -f .build/debug.yaml
 # One product at a time: a plain `swift build` would also build (and fail to link) the main package's executable.
 for target in $FUZZ_TARGETS; do
-    nice -n "$FUZZ_NICE" "$SWIFT" build -c debug -j "$JOBS" -Xswiftc -sanitize=fuzzer,address --product "$target" || {
-        echo "make fuzz: $target does not build" >&2; exit 1; }
+    # gold's "Cannot export local symbol '__asan_…'" (about 150 lines per target) says nothing: left out.
+    nice -n "$FUZZ_NICE" "$SWIFT" build -c debug -j "$JOBS" -Xswiftc -sanitize=fuzzer,address --product "$target" 2>&1 \
+        | grep -v "warning: Cannot export local symbol '__asan"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "make fuzz: $target does not build" >&2; exit 1; }
 done
 bin=$("$SWIFT" build -c debug --show-bin-path)
 mkdir -p crashes
