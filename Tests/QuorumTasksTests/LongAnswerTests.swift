@@ -26,6 +26,9 @@ import Testing
             ("answer phrases", String(repeating: "The answer is ", count: n / 14)),
             ("numbers", String(repeating: "1 ", count: n / 2)),
             ("labels", String(repeating: "(A", count: n / 2)),
+            ("periods", "." + String(repeating: ".", count: n) + "5"),
+            ("colons", String(repeating: ":", count: n) + "B"),
+            ("currency", "$" + String(repeating: " ", count: n) + "5"),
         ]
     }
 
@@ -93,6 +96,22 @@ import Testing
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             #expect(object.keys.contains("answer"), "\(object["problem"] ?? "?")")
         }
+    }
+
+    /// Sets and bare lists are unordered: pairing their items by value compared each with each (a set of
+    /// 5,000 numbers took minutes). Items written alike now pair by counting; the rest by value, up to a bound.
+    @Test func unorderedListsOfThousandsOfItemsCompare() {
+        let items = (0..<5000).map(String.init)
+        let set = "\\{" + items.joined(separator: ",") + "\\}"
+        let reversed = "\\{" + items.reversed().joined(separator: ",") + "\\}"
+        let equality = MathEquivalence()
+        #expect(equality.equal(set, reversed))
+        #expect(equality.equal(items.joined(separator: ", "), items.reversed().joined(separator: ", ")))
+        #expect(!equality.equal(set, "\\{" + items.dropLast().joined(separator: ",") + ",5000\\}"))
+        // Items that differ only in how they are written still pair by value below the bound.
+        #expect(equality.equal("\\{1/2, 3, 0.25\\}", "\\{\\frac{1}{4}, 0.5, 3\\}"))
+        #expect(MathEquivalence.multisetMatch(["a", "b", "a"], ["a", "a", "b"], equal: ==))
+        #expect(!MathEquivalence.multisetMatch(["a", "b", "b"], ["a", "a", "b"], equal: ==))
     }
 
     /// The bounds themselves: expressions up to them still parse and evaluate; beyond them `parse` says nil

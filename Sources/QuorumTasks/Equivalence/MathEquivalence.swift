@@ -105,10 +105,29 @@ public struct MathEquivalence: AnswerEquivalence {
         return c.uppercased()
     }
 
-    /// Whether every item of `a` can be paired with a distinct equal item of `b` (same counts).
+    /// The most items of two unordered lists left to pair by value once the items written alike are paired.
+    /// Pairing by value compares every item with every other one: a set of 5,000 numbers took minutes.
+    static let maximumItemsPairedByValue = 200
+
+    /// Whether every item of `a` can be paired with a distinct equal item of `b` (same counts). Items written
+    /// alike are paired first, by counting; the rest, at most ``maximumItemsPairedByValue`` of them (else the
+    /// lists are not equal), are paired greedily by `equal`.
     static func multisetMatch(_ a: [String], _ b: [String], equal: (String, String) -> Bool) -> Bool {
-        var remaining = b
+        guard a.count == b.count else { return false }
+        var unpaired: [String: Int] = [:]
+        for item in b { unpaired[item, default: 0] += 1 }
+        var rest: [String] = []
         for item in a {
+            if let count = unpaired[item], count > 0 { unpaired[item] = count - 1 } else { rest.append(item) }
+        }
+        guard !rest.isEmpty else { return true }
+        guard rest.count <= maximumItemsPairedByValue else { return false }
+        var remaining = b.filter { item in
+            guard let count = unpaired[item], count > 0 else { return false }
+            unpaired[item] = count - 1
+            return true
+        }
+        for item in rest {
             guard let index = remaining.firstIndex(where: { equal(item, $0) }) else { return false }
             remaining.remove(at: index)
         }

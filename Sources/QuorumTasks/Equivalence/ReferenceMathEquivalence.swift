@@ -162,7 +162,8 @@ public struct ReferenceMathEquivalence: AnswerEquivalence {
         while s.hasSuffix(".") { s.removeLast() }
         while s.hasSuffix("/") { s.removeLast() }
         s = s.trimmingCharacters(in: CharacterSet(charactersIn: " "))
-        while s.hasPrefix(":") { s.removeFirst() }
+        // Leading runs cut with an index: removing a string's first character copies the rest.
+        if let first = s.firstIndex(where: { $0 != ":" }) { s = String(s[first...]) } else { s = "" }
         let upper = Array(s.uppercased())
         var last: Character?
         for (i, c) in upper.enumerated() where "ABCDE".contains(c) {
@@ -173,7 +174,7 @@ public struct ReferenceMathEquivalence: AnswerEquivalence {
         if let last { return String(last) }
         var cleaned = s.pythonStripped
         while cleaned.hasSuffix(".") { cleaned.removeLast() }
-        while cleaned.hasPrefix(".") { cleaned.removeFirst() }
+        if let first = cleaned.firstIndex(where: { $0 != "." }) { cleaned = String(cleaned[first...]) } else { cleaned = "" }
         while cleaned.hasSuffix("/") { cleaned.removeLast() }
         return cleaned
     }

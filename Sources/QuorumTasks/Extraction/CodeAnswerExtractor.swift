@@ -125,7 +125,8 @@ public struct CodeAnswerExtractor: AnswerExtractor {
     /// Removes blank lines at both ends and trailing whitespace, keeping the first line's indentation.
     static func trimmingBlankEdges(_ text: String) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        while let first = lines.first, first.allSatisfy(\.isWhitespace) { lines.removeFirst() }
+        // The leading blank lines go at once: removing them one by one copies the rest each time.
+        lines.removeFirst(lines.prefix(while: { $0.allSatisfy(\.isWhitespace) }).count)
         while let last = lines.last, last.allSatisfy(\.isWhitespace) { lines.removeLast() }
         return lines.map { line in
             var l = line
