@@ -29,3 +29,16 @@ extension JSONDecoder {
         }
     }
 }
+
+extension JSONDecoder {
+    /// The decoder of paths.jsonl lines: reads a log-probability of −∞ both as Quorum writes it, the JSON string
+    /// `"-Infinity"` (strict JSON, docs/formats.md), and as Python's `json` writes it, a bare `-Infinity`
+    /// (JSON5); `"Infinity"` and `"NaN"` are read too, so that the checks after decoding refuse them by name.
+    public static func pathsDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return decoder
+    }
+}

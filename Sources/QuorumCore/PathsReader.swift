@@ -29,9 +29,7 @@ public struct PathsReader: Sendable {
 
     public init(file: String) {
         self.file = file
-        let decoder = JSONDecoder()
-        decoder.allowsJSON5 = true
-        self.decoder = decoder
+        self.decoder = JSONDecoder.pathsDecoder()
     }
 
     /// Reads one line; returns the previous problem's group when this line begins another problem.

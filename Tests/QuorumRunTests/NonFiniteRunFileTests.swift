@@ -25,10 +25,16 @@ import Testing
         }
     }
 
-    @Test func aLogProbabilityOfMinusInfinityIsStillWrittenAsPythonDoes() throws {
+    /// −∞ (a token of probability 0, the mean of an empty completion) is written as the string "-Infinity": the
+    /// line is strict JSON (a strict parser reads it), and Quorum's reader gives −∞ back.
+    @Test func aLogProbabilityOfMinusInfinityIsWrittenAsStrictJSON() throws {
         let line = try PathLine.encode(Self.path(mean: -.infinity, logprobs: [-.infinity]), gold: nil)
-        #expect(line.contains(#""logprobs":[-Infinity],"mean_logprob":-Infinity"#))
+        #expect(line.contains(#""logprobs":["-Infinity"],"mean_logprob":"-Infinity""#), "\(line)")
         #expect(!line.contains("NaN"))
+        #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(line.utf8)) }
+        let (groups, _) = try PathsReader.read(Data((line + "\n").utf8), file: "paths.jsonl")
+        #expect(groups.first?.paths.first?.meanLogprob == -.infinity)
+        #expect(groups.first?.paths.first?.logprobs == [-.infinity])
     }
 
     struct Figures: Encodable {

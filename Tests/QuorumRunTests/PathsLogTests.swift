@@ -100,7 +100,7 @@ import Testing
             params: ["seed": 17, "temperature": 0.7, "top_p": 1], finish: .stop,
             cost: Cost(promptTokens: 3, generatedTokens: 2, flops: 1e3, seconds: 0.125,
                        perModel: ["m": Cost.ModelUsage(generated: 2, prefilled: 3, flops: 1e3)]))
-        #expect(try PathLine.encode(path, gold: "7") == #"{"problem":"p/1","path":2,"model":"m@1","decoder":"sample","params":{"temperature":0.7,"top_p":1,"seed":17},"text":"a \"q\"\n","answer":"7","gold":"7","finish":"stop","tokens":[5,6],"logprobs":[-0.5,-Infinity],"mean_logprob":-0.25,"sum_logprob":-0.5,"cost":{"prompt_tokens":3,"generated_tokens":2,"flops":1000,"per_model":{"m":{"generated":2,"prefilled":3,"flops":1000}},"seconds":0.125}}"#)
+        #expect(try PathLine.encode(path, gold: "7") == #"{"problem":"p/1","path":2,"model":"m@1","decoder":"sample","params":{"temperature":0.7,"top_p":1,"seed":17},"text":"a \"q\"\n","answer":"7","gold":"7","finish":"stop","tokens":[5,6],"logprobs":[-0.5,"-Infinity"],"mean_logprob":-0.25,"sum_logprob":-0.5,"cost":{"prompt_tokens":3,"generated_tokens":2,"flops":1000,"per_model":{"m":{"generated":2,"prefilled":3,"flops":1000}},"seconds":0.125}}"#)
         var foreal = path
         foreal.cost?.leaderShare = 0.25
         foreal.cost?.switches = 3
@@ -108,8 +108,7 @@ import Testing
         foreal.cost?.extraForwardPasses = 7
         #expect(try PathLine.encode(foreal, gold: nil).hasSuffix(
             #""seconds":0.125,"leader_share":0.25,"switches":3,"paused_fraction":0.5,"extra_forward_passes":7}}"#))
-        let decoder = JSONDecoder()
-        decoder.allowsJSON5 = true
+        let decoder = JSONDecoder.pathsDecoder()
         let decoded = try decoder.decode(ReasoningPath.self, from: Data(try PathLine.encode(foreal, gold: nil).utf8))
         #expect(decoded.cost == foreal.cost)
     }

@@ -105,10 +105,11 @@ public enum PathLine {
     }
 
     /// `x` in its shortest exact form: `12` for whole numbers below 2⁵³, else Swift's shortest round-trip
-    /// decimal; `-Infinity` for −∞. Callers refuse NaN and +∞ before (``encode(_:gold:)``); were one to
-    /// reach here it would be written as `null`, never as a bare `NaN` that no JSON reader accepts.
+    /// decimal; the string `"-Infinity"` for −∞ (a log-probability of a token of probability 0, the mean of an
+    /// empty completion): JSON has no infinite numbers, and every line must be JSON. Callers refuse NaN and
+    /// +∞ before (``encode(_:gold:)``); were one to reach here it would be written as `null`.
     public static func number(_ x: Double) -> String {
-        if x == -.infinity { return "-Infinity" }
+        if x == -.infinity { return "\"-Infinity\"" }
         if !x.isFinite { return "null" }
         if x == x.rounded(), abs(x) < 9_007_199_254_740_992 { return String(Int64(x)) }
         return "\(x)"

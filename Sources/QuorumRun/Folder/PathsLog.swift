@@ -40,8 +40,7 @@ public final class PathsLog {
             data = data.prefix(keep)
         }
         var interleaved = false
-        let decoder = JSONDecoder()
-        decoder.allowsJSON5 = true
+        let decoder = JSONDecoder.pathsDecoder()
         for line in JSONLines.lines(of: data) {
             let location = SourceLocation(file: path, line: line.number)
             let record: ReasoningPath
@@ -89,8 +88,7 @@ public final class PathsLog {
     /// every line was decoded when read or written).
     public func records(of problem: String) -> [Int: ReasoningPath] {
         guard let g = groupIndex[problem] else { return [:] }
-        let decoder = JSONDecoder()
-        decoder.allowsJSON5 = true
+        let decoder = JSONDecoder.pathsDecoder()
         var out: [Int: ReasoningPath] = [:]
         for (index, line) in groups[g].lines {
             if let record = try? decoder.decode(ReasoningPath.self, from: Data(line.utf8)) { out[index] = record }
