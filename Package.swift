@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "QuorumDecode", targets: ["QuorumDecode"]),
         .library(name: "QuorumEngine", targets: ["QuorumEngine"]),
         .library(name: "QuorumHTTP", targets: ["QuorumHTTP"]),
+        .library(name: "QuorumRunFolder", targets: ["QuorumRunFolder"]),
         .library(name: "QuorumRun", targets: ["QuorumRun"]),
         .library(name: "QuorumReport", targets: ["QuorumReport"]),
         .executable(name: "quorum", targets: ["quorum"]),
@@ -63,19 +64,30 @@ let package = Package(
             name: "QuorumHTTP",
             dependencies: ["QuorumCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict),
-        // Runs: prompt templates, path sampling through a LanguageModel or a server, the resumable run folder
-        // (run.json, paths.jsonl), sandboxed execution of code paths, selection and evaluation of a run. The
-        // executable hands the engine in.
+        // The run folder's formats, one owner for each file: run.json (RunManifest), paths.jsonl (PathLine writes,
+        // PathsReader reads, PathsLog appends and resumes), selections.jsonl, eval.json/eval.md (EvalReport),
+        // cost.json (RunCostSummary); the folder's lock and atomic writes. Above the evaluation layer (its files
+        // hold evaluation results), below the run and report layers, which both read and write through it.
+        .target(
+            name: "QuorumRunFolder",
+            dependencies: ["QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumDecode"],
+            swiftSettings: strict),
+        // Runs: the run session (plan → sample → evaluate → write, progress as events), the model and sampler
+        // choice (engine, servers, FoReaL, AdaDec), prompt templates, path sampling, sandboxed execution of code
+        // paths, selection and evaluation of a run. The top of the library: the CLI only parses and prints.
         .target(
             name: "QuorumRun",
             dependencies: [
-                "QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumCode", "QuorumDecode", "QuorumHTTP",
+                "QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumCode", "QuorumDecode", "QuorumEngine",
+                "QuorumHTTP", "QuorumRunFolder", "QuorumReport",
             ],
             swiftSettings: strict),
         // Reports of runs: tables, SVG plots from a small plotting module of its own, per-problem drill-down, as
-        // self-contained HTML, Markdown and JSON. Reads run folders itself (run.json, paths.jsonl): below QuorumRun.
+        // self-contained HTML, Markdown and JSON. Reads run folders through QuorumRunFolder (the manifest the run wrote,
+        // paths.jsonl): below QuorumRun.
         .target(
-            name: "QuorumReport", dependencies: ["QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval"],
+            name: "QuorumReport",
+            dependencies: ["QuorumCore", "QuorumTasks", "QuorumSelect", "QuorumEval", "QuorumRunFolder"],
             swiftSettings: strict),
         .executableTarget(
             name: "quorum",
@@ -85,7 +97,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"], swiftSettings: strict),
+        .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore", "QuorumRunFolder"], swiftSettings: strict),
+        // The run folder's readers and writers (paths.jsonl's reader; the folder's other files are tested with
+        // the runs that write them, in QuorumRunTests).
+        .testTarget(name: "QuorumRunFolderTests", dependencies: ["QuorumRunFolder", "QuorumCore"], swiftSettings: strict),
         // Test helpers (locating ../shared, the RPC fixture's equality cache, a fault-injecting loopback server
         // and a real llama-server for the HTTP tests); not a product.
         .target(
@@ -101,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "QuorumEvalTests",
             dependencies: [
-                "QuorumEval", "QuorumSelect", "QuorumTestSupport",
+                "QuorumEval", "QuorumSelect", "QuorumRunFolder", "QuorumTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict),
@@ -121,9 +136,12 @@ let package = Package(
         // Runs the built `quorum` executable end to end.
         .testTarget(name: "QuorumCLITests", dependencies: ["quorum", "QuorumTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "QuorumReportTests", dependencies: ["QuorumReport", "QuorumEval", "QuorumTasks", "QuorumTestSupport"],
+            name: "QuorumReportTests",
+            dependencies: ["QuorumReport", "QuorumRunFolder", "QuorumEval", "QuorumTasks", "QuorumTestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "QuorumHTTPTests", dependencies: ["QuorumHTTP", "QuorumTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "QuorumHTTPTests", dependencies: ["QuorumHTTP", "QuorumRunFolder", "QuorumTestSupport"],
+            swiftSettings: strict),
         // FoReaL and AdaDec over servers: a real llama-server (skipped loudly when not built), the fault server,
         // and the embedded engine for comparison.
         .testTarget(

@@ -10,6 +10,18 @@ import Foundation
 /// The (method, K, seed) cells are independent and run on all cores; each cell is computed in a fixed
 /// order, so results do not depend on scheduling.
 public struct EvaluationProtocol: Sendable, Hashable {
+    /// The K grid of a run with `samples` paths per problem: powers of two below `samples`, then `samples`
+    /// (16 → 1, 2, 4, 8, 16; 12 → 1, 2, 4, 8, 12). The one grid of `quorum run`'s evaluation and of reports.
+    public static func ks(samples: Int) -> [Int] {
+        var ks: [Int] = []
+        var k = 1
+        while k < samples {
+            ks.append(k)
+            k *= 2
+        }
+        return ks + [samples]
+    }
+
     /// The grid of K values.
     public var ks: [Int]
     /// The seeds, by default 0..<10.

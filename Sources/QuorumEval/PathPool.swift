@@ -59,16 +59,6 @@ public struct PathPool: Sendable, Hashable {
         }
         self.init(source: source, problems: problems, skipped: skipped, warnings: warnings)
     }
-
-    /// Reads a paths file (formats.md) into a pool.
-    public static func load(pathsFile path: String) throws(EvalError) -> PathPool {
-        do {
-            let (groups, warnings) = try PathsReader.read(file: path)
-            return PathPool(source: path, groups: groups, warnings: warnings)
-        } catch {
-            throw .pathsFile(error)
-        }
-    }
 }
 
 /// A problem left out of an evaluation or a selection run, and why.

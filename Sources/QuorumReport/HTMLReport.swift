@@ -27,10 +27,10 @@ public enum HTMLReport {
         for (i, run) in report.runs.enumerated() {
             let m = run.manifest
             h += "<tr><td>\(i + 1)</td><td><code>" + x(run.name) + "</code></td><td>" + x(m.model.identity) + " ("
-                + x(m.model.backend) + ")</td><td>" + x(m.decoderLabel) + "</td><td>" + x(m.taskSet.name) + " ("
-                + x(m.taskSet.kind) + ")</td><td data-run=\"\(i)\" data-metric=\"problems\">\(run.problemsEvaluated)"
+                + x(m.model.backend.rawValue) + ")</td><td>" + x(m.decoderLabel) + "</td><td>" + x(m.taskSet.name) + " ("
+                + x(m.taskSet.kind.rawValue) + ")</td><td data-run=\"\(i)\" data-metric=\"problems\">\(run.problemsEvaluated)"
                 + (run.skipped.isEmpty ? "" : " (+\(run.skipped.count) skipped)") + "</td><td>\(run.poolSize)</td><td>\(m.seed)</td><td>"
-                + x(m.template?.name ?? "—") + "</td></tr>\n"
+                + x(m.template.name) + "</td></tr>\n"
         }
         h += "</tbody>\n</table>\n"
         for (i, run) in report.runs.enumerated() {

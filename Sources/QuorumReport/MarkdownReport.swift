@@ -13,10 +13,10 @@ public enum MarkdownReport {
         md += "|---:|---|---|---|---|---:|---:|---:|---|\n"
         for (i, run) in report.runs.enumerated() {
             let f = run.manifest
-            md += "| \(i + 1) | " + m(run.name) + " | " + m(f.model.identity) + " (" + m(f.model.backend) + ") | " + m(f.decoderLabel)
-                + " | " + m(f.taskSet.name) + " (" + m(f.taskSet.kind) + ") | \(run.problemsEvaluated)"
+            md += "| \(i + 1) | " + m(run.name) + " | " + m(f.model.identity) + " (" + m(f.model.backend.rawValue) + ") | " + m(f.decoderLabel)
+                + " | " + m(f.taskSet.name) + " (" + m(f.taskSet.kind.rawValue) + ") | \(run.problemsEvaluated)"
                 + (run.skipped.isEmpty ? "" : " (+\(run.skipped.count) skipped)") + " | \(run.poolSize) | \(f.seed) | "
-                + m(f.template?.name ?? "—") + " |\n"
+                + m(f.template.name) + " |\n"
         }
         md += "\n"
         for (i, run) in report.runs.enumerated() {

@@ -1,6 +1,7 @@
 import Foundation
 import QuorumCore
 import QuorumEval
+import QuorumRunFolder
 import QuorumTasks
 
 /// Builds a ``Report`` from run folders. Every metric comes from QuorumEval, computed here from the run's
@@ -23,15 +24,25 @@ public struct ReportBuilder: Sendable {
     /// The methods reported, in the paper's order.
     public static let methods = SelectionMethod.reference
 
-    /// Powers of two below `samples`, then `samples` (the K grid of `quorum run`).
-    public static func ks(samples: Int) -> [Int] {
-        var ks: [Int] = []
-        var k = 1
-        while k < samples {
-            ks.append(k)
-            k *= 2
+
+    /// Why a run of `kind` (an early-stopping run when `adaptive`) cannot be reported yet, or `nil`: the one
+    /// check behind the refusals of ``build(_:)-swift.method`` and of `quorum run --report`.
+    ///
+    /// Code paths are judged by running their programs (the run's own eval.md gives pass@k and the methods'
+    /// pass rates); the report's protocol compares answer texts, which means nothing for programs and, with
+    /// 164 HumanEval programs, ran for minutes and tens of GB. Early-stopping runs have different numbers of
+    /// paths per problem, which the K-subset protocol cannot evaluate.
+    public static func refusal(kind: TaskKind, adaptive: Bool) -> String? {
+        if kind == .code {
+            return "reports of code runs are not supported yet — their programs are judged by execution; see the "
+                + "run's eval.md (pass@k, pass rates) and cost.json"
         }
-        return ks + [samples]
+        if adaptive {
+            return "an early-stopping (--adaptive) run: its problems have different numbers of paths, which the "
+                + "report's K-subset protocol cannot evaluate; see the run's eval.md (selection over all paths of "
+                + "each problem) or report the fixed run it replays (`quorum stop-replay`)"
+        }
+        return nil
     }
 
     /// The report of `runs`, side by side in the order given.
@@ -44,26 +55,12 @@ public struct ReportBuilder: Sendable {
 
     /// The report of one run.
     public func build(_ run: RunInput) throws(ReportError) -> RunReport {
-        guard let kind = TaskKind(rawValue: run.manifest.taskSet.kind) else {
-            throw .malformed(location: run.folder + "/run.json", reason: "unknown task kind \"\(run.manifest.taskSet.kind)\"")
-        }
-        // Code paths are judged by running their programs (the run's own eval.md gives pass@k and the methods'
-        // pass rates); the report's protocol compares answer texts, which means nothing for programs and, with
-        // 164 HumanEval programs, ran for minutes and tens of GB. Refused until the report judges by execution.
-        guard kind != .code else {
+        let kind = run.manifest.taskSet.kind
+        if let refusal = Self.refusal(kind: kind, adaptive: run.manifest.decoder.settings.adaptive != nil) {
             throw .runFolder(
-                path: run.folder,
-                reason: "a code run (\(run.manifest.taskSet.name)): reports of code runs are not supported yet — their "
-                    + "programs are judged by execution; see the run's eval.md (pass@k, pass rates) and cost.json")
+                path: run.folder, reason: kind == .code ? "a code run (\(run.manifest.taskSet.name)): \(refusal)" : refusal)
         }
-        guard run.manifest.decoder.groups["adaptive"] == nil else {
-            throw .runFolder(
-                path: run.folder,
-                reason: "an early-stopping (--adaptive) run: its problems have different numbers of paths, which the "
-                    + "report's K-subset protocol cannot evaluate; see the run's eval.md (selection over all paths of "
-                    + "each problem) or report the fixed run it replays (`quorum stop-replay`)")
-        }
-        let mode = EquivalenceMode(rawValue: run.manifest.equivalence ?? "default") ?? .default
+        let mode = run.manifest.equivalence.mode ?? .default
         var pool = PathPool(source: run.folder + "/paths.jsonl", groups: run.groups, warnings: run.warnings)
         if !run.taskOrder.isEmpty {
             let order = Dictionary(run.taskOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -75,7 +72,7 @@ public struct ReportBuilder: Sendable {
                 reason: "no problem can be evaluated"
                     + (pool.skipped.isEmpty ? "" : " (" + pool.skipped.map(\.description).joined(separator: "; ") + ")"))
         }
-        let ks = Self.ks(samples: pool.size)
+        let ks = EvaluationProtocol.ks(samples: pool.size)
         let seeds = Array(0..<seedCount)
         let aggregators = Self.methods.map(\.aggregator)
         let equivalence = makeEquivalence(kind: kind, mode: mode)

@@ -1,4 +1,5 @@
 import QuorumEval
+import QuorumRunFolder
 
 /// A report: one or more runs side by side. Encoded as report.json (docs/report.md documents the schema);
 /// HTML and Markdown are rendered from it.
@@ -19,7 +20,7 @@ public struct RunReport: Sendable, Hashable, Codable {
     public var name: String
     public var folder: String
     /// The facts of run.json.
-    public var manifest: RunFacts
+    public var manifest: RunManifest
     /// Paths per problem in the evaluated pool (m), problems evaluated, the K grid and the seeds.
     public var poolSize: Int
     public var problemsEvaluated: Int

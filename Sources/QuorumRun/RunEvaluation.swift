@@ -25,16 +25,6 @@ public struct RunEvaluation: Sendable {
     /// Things the evaluation noticed that do not stop it (e.g. a program that could not be compared).
     public var notes: [String] = []
 
-    /// Powers of two below `samples`, then `samples` (e.g. 16 → 1, 2, 4, 8, 16; 12 → 1, 2, 4, 8, 12).
-    public static func ks(samples: Int) -> [Int] {
-        var ks: [Int] = []
-        var k = 1
-        while k < samples {
-            ks.append(k)
-            k *= 2
-        }
-        return ks + [samples]
-    }
 
     /// Evaluates the paths file of a run.
     /// - Parameters:
@@ -74,7 +64,7 @@ public struct RunEvaluation: Sendable {
             throw .evaluation(error.description)
         }
         let (tables, code, notes) = try await CodeEvaluation.tables(
-            pool: pool, groups: groups, tasks: tasks, ks: ks(samples: pool.size), sandbox: sandbox,
+            pool: pool, groups: groups, tasks: tasks, ks: EvaluationProtocol.ks(samples: pool.size), sandbox: sandbox,
             executionPool: executionPool)
         var evaluation = try evaluate(pool: pool, tables: tables, seedCount: seedCount)
         evaluation.code = code
@@ -107,7 +97,7 @@ public struct RunEvaluation: Sendable {
     static func evaluate(pool: PathPool, tables: [AnswerTable], seedCount: Int) throws(RunError) -> RunEvaluation {
         let methods = SelectionMethod.reference
         let seeds = Array(0..<seedCount)
-        let ks = Self.ks(samples: pool.size)
+        let ks = EvaluationProtocol.ks(samples: pool.size)
         let evaluation = EvaluationProtocol(ks: ks, seeds: seeds)
         do {
             let result = try evaluation.run(pool, methods: methods.map(\.aggregator), tables: tables)

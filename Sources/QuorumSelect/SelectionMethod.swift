@@ -1,5 +1,5 @@
 /// The selection methods by the names used on the command line and in selections.
-public enum SelectionMethod: String, Sendable, CaseIterable, Hashable, Codable {
+public enum SelectionMethod: String, Sendable, CaseIterable, Hashable, Codable, CodingKeyRepresentable {
     /// Self-consistency (majority vote), ``SelfConsistency``.
     case sc
     /// Perplexity (maximum path probability), ``Perplexity``.
@@ -29,6 +29,15 @@ public enum SelectionMethod: String, Sendable, CaseIterable, Hashable, Codable {
     }
 
     /// Whether the method reads log-probabilities (and so rejects paths without usable ones).
+    /// The name tables show: `Weighted`, `Best-of-N`, else the raw value in capitals (`PPL`, `SC`, `PC`, `RPC`).
+    public var displayName: String {
+        switch self {
+        case .weighted: "Weighted"
+        case .bestOfN: "Best-of-N"
+        default: rawValue.uppercased()
+        }
+    }
+
     public var needsLogprobs: Bool { self == .ppl || self == .pc || self == .rpc }
 
     /// Whether the method reads per-path scores.

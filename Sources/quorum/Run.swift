@@ -3,6 +3,7 @@ import Foundation
 import QuorumCode
 import QuorumEngine
 import QuorumEval
+import QuorumReport
 import QuorumRun
 import QuorumTasks
 
@@ -175,18 +176,16 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Also write a report of the run (HTML, Markdown, JSON with plots) into OUT/report (see `quorum report`).")
     var report = false
 
-    /// The decoder settings; `adadec` is τ and where it came from (AdaDec only).
-    func decoderSettings(adadec: (Double, String)? = nil) -> DecoderSettings {
+    /// The decoder settings; AdaDec's τ is `--threshold` (or, when not given, filled in by the run session from
+    /// the stored calibration).
+    func decoderSettings() -> DecoderSettings {
         DecoderSettings(
             temperature: temperature, topP: topP, topK: topK, minP: minP, maxTokens: maxTokens,
             foreal: decoder == .foreal
                 ? FoReaLOptions(leader: leader ?? "", draft: draft ?? "", leadTokens: leadTokens, leadProbability: leadProb)
                 : nil,
             adadec: decoder == .adadec
-                ? AdaDecOptions(
-                    threshold: adadec?.0 ?? threshold ?? 0, lookahead: lookahead, candidates: candidates,
-                    source: adadec?.1 ?? "given")
-                : nil,
+                ? AdaDecOptions(threshold: threshold ?? 0, lookahead: lookahead, candidates: candidates) : nil,
             adaptive: adaptive ? AdaptiveStopping(rule: stopRule, threshold: stopThreshold, round: round) : nil)
     }
 
@@ -196,10 +195,8 @@ struct Run: AsyncParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
         if let maxBatch, maxBatch < 1 { throw ValidationError("--batch must be at least 1, not \(maxBatch)") }
         if !(timeout > 0) { throw ValidationError("--timeout must be positive") }
-        if report && adaptive {
-            throw ValidationError(
-                "--report does not take --adaptive runs yet: their problems have different numbers of paths, which the "
-                    + "report's K-subset protocol cannot evaluate (eval.md selects over all paths of each problem)")
+        if report, adaptive, let refusal = ReportBuilder.refusal(kind: .math, adaptive: true) {
+            throw ValidationError("--report does not take this run: \(refusal)")
         }
         if memory < 64 { throw ValidationError("--memory must be at least 64 (MiB)") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -234,249 +231,34 @@ struct Run: AsyncParsableCommand {
         do { try decoderSettings().validate() } catch { throw ValidationError(error.description) }
     }
 
+    /// The run's settings as the library takes them.
+    func settings() -> RunSettings {
+        RunSettings(
+            taskFile: taskSet, taskLoadOptions: taskFile.options(), model: model, servedModel: servedModel,
+            apiKeyVariable: apiKeyEnv, requestsPerServer: requestsPerServer, timeouts: server.timeouts, threads: threads,
+            maxBatch: maxBatch ?? 16, samples: samples, decoder: decoderSettings(), adadecThreshold: threshold,
+            seed: seed, template: template, fewshot: fewshot, limit: limit, sandbox: sandboxFlags.options(),
+            timeout: timeout, memoryMib: memory, jobs: jobs, out: out, force: force, report: report,
+            tool: "quorum \(QuorumVersion.string)")
+    }
+
     func run() async throws {
+        let progress = RunProgressLine(quiet: quiet)
         do {
-            try await execute()
+            _ = try await RunSession(settings()).run { event in
+                switch event {
+                case .message(let line): FileHandle.standardError.write(Data((line + "\n").utf8))
+                case .progress(let p): progress.show(p)
+                case .samplingFinished: progress.finish()
+                case .output(let text): print(text)
+                }
+            }
         } catch let error as ExitCode {
             throw error
         } catch {
-            RunProgressLine(quiet: true).finish()
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
-    }
-
-    private func note(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
-
-    private func execute() async throws {
-        let set = try TaskLoader.load(file: taskSet, options: taskFile.options())
-        if let first = set.rejections.first {
-            note("warning: \(set.rejections.count) record(s) of \(taskSet) could not be read and are not sampled "
-                + "(first: \(first)); `quorum tasks validate \(taskSet)` lists them")
-        }
-        let taskSHA256 = try SHA256.hex(ofFile: taskSet)
-        let selected = Array(set.problems.prefix(limit ?? set.problems.count))
-        let kind = try RunPlan.kind(of: selected, source: taskSet)
-
-        if report && kind == .code {
-            throw ValidationError(
-                "--report does not take code runs yet: their programs are judged by execution (eval.md gives pass@k and "
-                    + "the methods' pass rates)")
-        }
-        // The folder is locked before the model loads (a second run on it is refused at once) and stays locked
-        // until the run's last write (the report included).
-        let lock = try RunFolder(path: out).lock()
-        defer { withExtendedLifetime(lock) {} }
-        let sandbox: Sandbox? = kind == .code ? try codeSandbox() : nil
-        let runModel: RunModel
-        if RunModel.isHTTP(model) && decoder != .foreal {
-            let builtIn = template.map { BuiltInTemplate(rawValue: $0) } ?? BuiltInTemplate.default(for: kind)
-            if let builtIn, builtIn.usesChat {
-                throw CommandError(
-                    "--template \(builtIn.rawValue) renders the chat format from a GGUF file's metadata, which a server "
-                        + "does not give; with servers use "
-                        + (kind == .code ? "code-completion" : "fewshot-math, fewshot-choice")
-                        + " or a template file (chat: false)")
-            }
-            runModel = try await RunModel.http(
-                model, servedModel: servedModel, apiKeyVariable: apiKeyEnv, requestsPerEndpoint: requestsPerServer,
-                samples: samples, timeouts: server.timeouts, adadec: decoder == .adadec)
-        } else if decoder == .foreal, let leader, let draft {
-            runModel = try await RunModel.foreal(
-                leader: leader, draft: draft, threads: threads, kind: kind, apiKeyVariable: apiKeyEnv,
-                requestsPerEndpoint: requestsPerServer, timeouts: server.timeouts)
-        } else {
-            runModel = try RunModel.engine(model, threads: threads, maxBatch: maxBatch ?? 16, adadec: decoder == .adadec)
-        }
-        do {
-            try await sample(set: set, taskSHA256: taskSHA256, kind: kind, runModel: runModel, sandbox: sandbox)
-            await runModel.shutdown()
-        } catch {
-            await runModel.shutdown()
-            throw error
-        }
-    }
-
-    /// The sandbox code paths run in, with the limits of --timeout and --memory.
-    private func codeSandbox() throws -> Sandbox {
-        do {
-            let limits = SandboxLimits(memoryBytes: memory << 20).withTimeLimit(timeout)
-            let sandbox = try Sandbox.detect(sandboxFlags.options(), limits: limits)
-            note("sandbox: \(sandbox.environment)")
-            return sandbox
-        } catch {
-            throw CommandError("\(error)")
-        }
-    }
-
-    private func sample(
-        set: TaskSet, taskSHA256: String, kind: TaskKind, runModel: RunModel, sandbox: Sandbox?
-    ) async throws {
-        var codeLayout: CodeTask.Layout?
-        if kind == .code {
-            let layouts = Set(set.problems.prefix(limit ?? set.problems.count).compactMap { try? CodeTask(problem: $0).layout })
-            guard layouts.count <= 1 else {
-                throw CommandError("\(taskSet) mixes HumanEval and MBPP problems; run them separately")
-            }
-            codeLayout = layouts.first
-        }
-        let resolved = try ResolvedTemplate(
-            name: template, fewShotFile: fewshot, kind: kind, chatTemplate: runModel.chatTemplate, model: runModel.name,
-            codeLayout: codeLayout)
-        var tau: (Double, String)?
-        if decoder == .adadec {
-            if let threshold {
-                tau = (threshold, "given")
-            } else {
-                let key = AdaDecStore.Key(modelSHA256: runModel.record.sha256 ?? "", template: resolved.template)
-                let stored = try AdaDecStore().load(key)
-                tau = (stored.calibration.threshold, "calibrated: \(AdaDecStore().file(key))")
-                note(String(format: "AdaDec τ = %.4f nats (from %@)", stored.calibration.threshold, AdaDecStore().file(key)))
-            }
-        }
-        let plan = try RunPlan(
-            taskSet: set, limit: limit, samples: samples, seed: seed, decoder: decoderSettings(adadec: tau),
-            template: resolved.template)
-        let execution = sandbox.map {
-            RunManifest.ExecutionSettings(
-                timeoutSeconds: timeout, memoryMib: memory, python: $0.environment.python,
-                pythonVersion: $0.environment.pythonVersion, sandbox: $0.environment.description)
-        }
-        let manifest = RunManifest(
-            tool: "quorum \(QuorumVersion.string)",
-            taskSet: RunManifest.TaskSetRecord(
-                path: taskSet, sha256: taskSHA256, name: set.name, layout: set.layout, kind: kind.rawValue,
-                problems: set.problems.count, limit: limit),
-            model: runModel.record, decoder: RunManifest.DecoderRecord(plan.decoder), samples: samples, seed: seed,
-            template: RunManifest.TemplateRecord(resolved, kind: kind),
-            equivalence: kind == .code ? "execution" : "default", execution: execution)
-
-        let folder = RunFolder(path: out)
-        switch try folder.prepare(manifest, force: force) {
-        case .created: break
-        case .resumed: note("resuming the run in \(out)")
-        case .replaced: note("--force: removed the earlier run's files in \(out)")
-        }
-        // Every problem of the task set may be in the file: --limit may change between sittings.
-        let log = try PathsLog(path: folder.pathsFile, problems: Set(set.problems.map(\.id)), samples: samples)
-        for message in log.notes { note("note: \(message)") }
-
-        let executionPool = ExecutionPool(width: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        let grader = sandbox.map { CodeGrader(sandbox: $0, pool: executionPool) }
-        let progress = RunProgressLine(quiet: quiet)
-        let report = try await RunSampling.run(plan, sampler: runModel.sampler, log: log, grader: grader) {
-            progress.show($0)
-        }
-        progress.finish()
-
-        let cost = try RunCostSummary.summarize(pathsFile: folder.pathsFile, kind: kind)
-        try RunFolder.writeAtomically(cost.encoded(), to: folder.costFile)
-        let evaluation: RunEvaluation
-        if let sandbox {
-            evaluation = try await RunEvaluation.evaluateCode(
-                pathsFile: folder.pathsFile, problems: plan.problems.map(\.id), tasks: plan.codeTasks, sandbox: sandbox,
-                executionPool: executionPool)
-        } else {
-            guard plan.problems.contains(where: { $0.gold != nil }) else {
-                note("no problem of \(taskSet) has a gold answer: nothing to select against or evaluate")
-                print(Self.summary(report, evaluation: nil, cost: cost, folder: out))
-                return
-            }
-            if plan.decoder.adaptive != nil {
-                // Problems have different numbers of paths: judged by selecting over all paths of each.
-                try RunFolder.writeAtomically(Data(cost.markdown.utf8), to: folder.evalMarkdownFile)
-                print(cost.markdown)
-                print(Self.summary(report, evaluation: nil, cost: cost, folder: out))
-                return
-            }
-            evaluation = try RunEvaluation.evaluate(
-                pathsFile: folder.pathsFile, problems: plan.problems.map(\.id), kind: kind)
-        }
-        for warning in evaluation.result.warnings { note("warning: \(warning)") }
-        for skipped in evaluation.result.skipped { note(skipped.description) }
-        for message in evaluation.notes.prefix(20) { note("note: \(message)") }
-        if evaluation.notes.count > 20 { note("note: … and \(evaluation.notes.count - 20) more") }
-        var markdown = EvalReport.markdown(evaluation.result, seeds: evaluation.seeds.count)
-        if let code = evaluation.code {
-            let largest = evaluation.ks.last ?? 1
-            let selected = evaluation.methods.compactMap { method in
-                evaluation.accuracy(method, k: largest).map { (method: method.rawValue, passRate: $0) }
-            }
-            markdown += "\n" + code.markdown(selected: selected)
-        }
-        markdown += "\n" + cost.markdown
-        try write(evaluation, markdown: markdown, kind: kind, folder: folder)
-        print(markdown)
-        print(Self.summary(report, evaluation: evaluation, cost: cost, folder: out))
-        if self.report {
-            let output = try ReportCommand.make(
-                runs: [out], out: out + "/report", tasks: taskSet, rpcProblem: nil, seeds: evaluation.seeds.count)
-            print("report written to \(output.folder)/report.html (and report.md, report.json)")
-        }
-    }
-
-    /// Writes selections.jsonl, eval.json and eval.md into the run folder.
-    private func write(_ evaluation: RunEvaluation, markdown: String, kind: TaskKind, folder: RunFolder) throws {
-        var selections = Data()
-        for selection in evaluation.selections {
-            selections += try RunFileJSON.encode(
-                selection, for: "selections.jsonl", formatting: [.sortedKeys, .withoutEscapingSlashes]) + Data("\n".utf8)
-        }
-        try RunFolder.writeAtomically(selections, to: folder.selectionsFile)
-        var report = EvalReport(
-            result: evaluation.result, seeds: evaluation.seeds, ks: evaluation.ks, kind: kind.rawValue,
-            equality: evaluation.code == nil ? "default" : "execution")
-        report.code = evaluation.code
-        let json = try RunFileJSON.encode(report, for: "eval.json", formatting: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-        try RunFolder.writeAtomically(json + Data("\n".utf8), to: folder.evalJSONFile)
-        try RunFolder.writeAtomically(Data(markdown.utf8), to: folder.evalMarkdownFile)
-    }
-
-    /// The final one-line summary: what was sampled, how fast, the headline accuracies, where the results are.
-    static func summary(_ r: SamplingReport, evaluation: RunEvaluation?, cost: RunCostSummary?, folder: String) -> String {
-        let total = r.pathsWritten + r.pathsFound
-        var text = "\(r.problems) problems × \(total / max(1, r.problems)) paths"
-        if let cost, cost.fewestPaths != cost.mostPaths {
-            text = String(format: "%d problems × %.2f paths (%d–%d)", r.problems, cost.pathsPerProblem, cost.fewestPaths, cost.mostPaths)
-        }
-        if r.pathsWritten > 0 {
-            text += String(
-                format: " (%d sampled in %@: %.2f paths/s, %.1f tokens/s", r.pathsWritten,
-                RunProgressLine.duration(r.seconds), Double(r.pathsWritten) / r.seconds,
-                Double(r.generatedTokens) / r.seconds)
-            text += r.pathsFound > 0 ? "; \(r.pathsFound) were already there)" : ")"
-        } else {
-            text += " (all already sampled)"
-        }
-        if let cost {
-            text += String(format: "; %.4g FLOPs", cost.flops)
-            if let share = cost.leaderShare { text += String(format: ", leader share %.3f", share) }
-            if let paused = cost.pausedFraction { text += String(format: ", paused %.4f", paused) }
-            if let calls = cost.extraModelCalls, cost.generatedTokens > 0 {
-                text += String(format: ", extra model calls %.1f %%", 100 * Double(calls) / Double(cost.generatedTokens))
-            }
-        }
-        guard let evaluation else {
-            if let cost, !cost.accuracyAllPaths.isEmpty {
-                text += "; accuracy over all paths " + ["sc", "rpc"].compactMap { m in
-                    cost.accuracyAllPaths[m].map { String(format: "%@ %.1f%%", m.uppercased(), $0) }
-                }.joined(separator: ", ")
-            }
-            return text + "; results in \(folder)/ (cost.json, paths.jsonl, run.json)"
-        }
-        let largest = evaluation.ks.last ?? 1
-        let accuracies = evaluation.methods.compactMap { method in
-            evaluation.accuracy(method, k: largest).map { String(format: "%@ %.1f%%", method.rawValue.uppercased(), $0) }
-        }
-        if let code = evaluation.code, let single = code.passAtK["1"] {
-            text += String(format: "; pass@1 %.1f%%", 100 * single) + ", selected at K=\(largest) "
-                + accuracies.joined(separator: ", ")
-        } else if let single = evaluation.accuracy(.sc, k: 1) {
-            text += String(format: "; accuracy K=1 %.1f%%", single) + ", K=\(largest) " + accuracies.joined(separator: ", ")
-        }
-        return text + "; results in \(folder)/ (eval.md, eval.json, selections.jsonl, cost.json, paths.jsonl, run.json)"
     }
 }
 extension AdaptiveStopping.Rule: ExpressibleByArgument {}

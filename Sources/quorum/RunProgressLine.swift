@@ -1,7 +1,7 @@
 import Foundation
 import QuorumRun
 
-/// The progress line of `quorum run` on standard error (redrawn in place), and the final summary.
+/// The progress line of `quorum run` on standard error (redrawn in place).
 struct RunProgressLine: Sendable {
     /// Whether to draw the progress line: standard error is a terminal and `--quiet` was not given.
     let enabled: Bool
@@ -18,7 +18,7 @@ struct RunProgressLine: Sendable {
             parts.append(String(format: "%.2f paths/s", Double(p.pathsWritten) / p.elapsed))
             parts.append(String(format: "%.1f tokens/s", Double(p.generatedTokens) / p.elapsed))
             let left = Double(p.pathsToWrite - p.pathsWritten) * p.elapsed / Double(p.pathsWritten)
-            parts.append("ETA \(Self.duration(left))")
+            parts.append("ETA \(RunOutcome.duration(left))")
         } else if p.pathsToWrite > 0 {
             parts.append("sampling the first problem…")
         }
@@ -29,14 +29,5 @@ struct RunProgressLine: Sendable {
     func finish() {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
-    }
-
-    /// `1h02m`, `4m05s` or `12s`.
-    static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite, seconds >= 0 else { return "?" }
-        let s = Int(seconds.rounded())
-        if s >= 3600 { return String(format: "%dh%02dm", s / 3600, s % 3600 / 60) }
-        if s >= 60 { return String(format: "%dm%02ds", s / 60, s % 60) }
-        return "\(s)s"
     }
 }

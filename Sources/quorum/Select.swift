@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuorumEval
+import QuorumRunFolder
 
 /// `quorum select`: one answer, with its confidence, per problem of a paths file.
 struct Select: ParsableCommand {
@@ -39,15 +40,11 @@ struct Select: ParsableCommand {
     func execute() throws {
         let aggregator = method.aggregator
         let equivalence = equivalenceOptions.equivalence
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var skipped = 0
         var written = 0
 
         func emit(_ selection: Selection) throws {
-            var line = try encoder.encode(selection)
-            line.append(UInt8(ascii: "\n"))
-            FileHandle.standardOutput.write(line)
+            FileHandle.standardOutput.write(try SelectionsFile.line(selection, file: "standard output"))
             written += 1
         }
 

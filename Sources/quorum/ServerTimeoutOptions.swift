@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuorumHTTP
+import QuorumRun
 
 /// `--request-timeout`, `--connect-timeout` and `--wait-notice`: how long a command that talks to servers
 /// waits for them, and how often it says what it is waiting on.
@@ -52,24 +53,11 @@ struct ServerTimeoutOptions: ParsableArguments {
         return ServerTimeouts(
             request: .milliseconds(Int64((requestTimeout ?? Self.defaultRequestTimeout) * 1000)),
             connect: .milliseconds(Int64((connectTimeout ?? Self.defaultConnectTimeout) * 1000)),
-            waitNotice: notice > 0 ? .milliseconds(Int64(notice * 1000)) : nil)
+            waitNotice: notice > 0 ? .milliseconds(Int64(notice * 1000)) : nil, onWait: ServerTimeouts.report)
     }
 }
 
-/// The deadlines of ``ServerTimeoutOptions`` as durations.
-struct ServerTimeouts: Sendable {
-    var request: Duration
-    var connect: Duration
-    /// `nil`: no wait notices.
-    var waitNotice: Duration?
-
-    /// Applies them to `configuration`.
-    func apply(to configuration: inout HTTPBackendConfiguration) {
-        configuration.requestTimeout = request
-        configuration.connectTimeout = connect
-        configuration.waitNoticeInterval = waitNotice
-    }
-
+extension ServerTimeouts {
     /// Writes a notice on its own line of standard error (clearing a progress line drawn there).
     static let report: @Sendable (WaitNotice) -> Void = { notice in
         let prefix = isatty(STDERR_FILENO) == 1 ? "\r\u{1B}[2K" : ""

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumRunFolder
 import QuorumCore
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumRunFolder
 import QuorumEval
 import QuorumTestSupport
 import Testing

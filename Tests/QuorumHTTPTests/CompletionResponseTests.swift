@@ -1,4 +1,5 @@
 import Foundation
+import QuorumRunFolder
 import QuorumTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import QuorumReport
+import QuorumRunFolder
 import Testing
 
 /// Runs of the cheap decoders and of early stopping carry settings groups in run.json (`foreal`, `adadec`,
@@ -28,15 +29,15 @@ import Testing
             ["temperature": 0.7, "adaptive": ["rule": "beta", "threshold": 0.8, "round": 2]]) { _, b in b }])
 
         let a = try RunInput.load(folder: adadec)
-        #expect(a.manifest.decoder.settings["max_tokens"] == 384)
-        #expect(a.manifest.decoder.groups["adadec"]?["threshold"] == "0.4513")
+        #expect(a.manifest.decoder.settings.maxTokens == 384)
+        #expect(a.manifest.decoder.settings.adadec?.threshold == 0.4513)
         #expect(a.manifest.decoderLabel.contains("τ=0.4513 L=5 B=3"), "\(a.manifest.decoderLabel)")
         let f = try RunInput.load(folder: foreal)
         #expect(f.manifest.decoderLabel.contains("n=15 p=0.5"), "\(f.manifest.decoderLabel)")
-        #expect(f.manifest.decoder.groups["foreal"]?["leader"] == "qwen2.5-coder-0.5b")
+        #expect(f.manifest.decoder.settings.foreal?.leader == "qwen2.5-coder-0.5b")
         let s = try RunInput.load(folder: adaptive)
         #expect(s.manifest.decoderLabel.contains("adaptive beta≥0.8 rounds of 2"), "\(s.manifest.decoderLabel)")
-        #expect(s.manifest.decoder.settings["temperature"] == 0.7)
+        #expect(s.manifest.decoder.settings.temperature == 0.7)
 
         // The whole report builds and names the decoders; an adaptive run (problems with different numbers of
         // paths) is refused rather than evaluated on the problems that happen to have the most paths.

@@ -48,7 +48,8 @@ struct ReportFixture {
             "task_set": ["path": tasksFile, "name": "fixture", "kind": "math", "layout": "quorum-jsonl", "problems": problems, "sha256": "00"],
             "model": ["identity": "test-model@0000", "backend": "engine", "parameters": 1_000_000],
             "decoder": ["name": "sample", "settings": ["temperature": 0.7, "top_p": 1, "top_k": 0, "min_p": 0, "max_tokens": 64]],
-            "samples": paths, "seed": 0, "equivalence": "default", "template": ["name": "fewshot-math"],
+            "samples": paths, "seed": 0, "seed_derivation": "test", "equivalence": "default",
+            "template": ["name": "fewshot-math", "text": "Q: {question}\nA:", "stop": ["\n\n"]],
         ]
         try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys]).write(to: URL(fileURLWithPath: folder + "/run.json"))
     }

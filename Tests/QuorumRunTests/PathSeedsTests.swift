@@ -1,3 +1,4 @@
+import QuorumCore
 import QuorumRun
 import Testing
 

@@ -31,7 +31,7 @@ import Testing
         #expect(summary.paths == 2 && summary.generatedTokens == 4 && summary.promptTokens == 6 && summary.flops == 20)
         let model = try #require(summary.perModel["m"])
         #expect(model.generated == 4 && model.prefilled == 6 && model.flops == 20)
-        #expect(summary.accuracyAllPaths["sc"] == 100)
+        #expect(summary.accuracyAllPaths[.sc] == 100)
         #expect(summary.markdown.contains("Accuracy selecting over all paths"))
     }
 

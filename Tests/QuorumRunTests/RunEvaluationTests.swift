@@ -1,14 +1,15 @@
 import Foundation
 import QuorumCore
+import QuorumEval
 import QuorumRun
 import Testing
 
 @Suite struct RunEvaluationTests {
     @Test func theKGridIsThePowersOfTwoBelowTheSamplesAndTheSamples() {
-        #expect(RunEvaluation.ks(samples: 16) == [1, 2, 4, 8, 16])
-        #expect(RunEvaluation.ks(samples: 12) == [1, 2, 4, 8, 12])
-        #expect(RunEvaluation.ks(samples: 1) == [1])
-        #expect(RunEvaluation.ks(samples: 2) == [1, 2])
+        #expect(EvaluationProtocol.ks(samples: 16) == [1, 2, 4, 8, 16])
+        #expect(EvaluationProtocol.ks(samples: 12) == [1, 2, 4, 8, 12])
+        #expect(EvaluationProtocol.ks(samples: 1) == [1])
+        #expect(EvaluationProtocol.ks(samples: 2) == [1, 2])
     }
 
     /// A paths file written out of task order is evaluated and selected in task order, every method on every

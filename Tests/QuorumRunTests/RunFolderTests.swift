@@ -9,10 +9,10 @@ import Testing
         let template = try ResolvedTemplate(name: nil, fewShotFile: nil, kind: .math, chatTemplate: nil, model: "m")
         return RunManifest(
             tool: tool,
-            taskSet: .init(path: taskPath, sha256: "ab", name: "a", layout: "quorum-jsonl", kind: "math", problems: 3, limit: nil),
-            model: .init(identity: "m@12345678", backend: "engine", file: "/x/m.gguf", sha256: "12345678ff", parameters: 10, threads: 2),
+            taskSet: .init(path: taskPath, sha256: "ab", name: "a", layout: .quorumJSONL, kind: .math, problems: 3, limit: nil),
+            model: .init(identity: "m@12345678", backend: .engine, file: "/x/m.gguf", sha256: "12345678ff", parameters: 10, threads: 2),
             decoder: .init(DecoderSettings(temperature: temperature)), samples: 4, seed: 1,
-            template: .init(template), equivalence: "default")
+            template: .init(template), equivalence: .default)
     }
 
     @Test func aNewFolderGetsRunJSONAndTheSameSettingsResume() throws {

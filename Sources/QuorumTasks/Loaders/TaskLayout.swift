@@ -3,7 +3,7 @@
 ///
 /// JSON layouts (JSON Lines or a JSON array of objects, the container does not matter) are recognised from
 /// the field names of the first record that parses; XML layouts from the root element.
-public enum TaskLayout: String, Sendable, CaseIterable, Hashable {
+public enum TaskLayout: String, Sendable, CaseIterable, Hashable, Codable {
     /// Quorum's JSON Lines: `id`, `kind`, `question`, `answer`, optional `choices` [{`label`, `text`}].
     case quorumJSONL = "quorum-jsonl"
     /// Quorum's XML schema: `<taskset name kind><problem id kind><question/><choice label/>*<answer/>`.

@@ -1,5 +1,6 @@
 import Foundation
 import QuorumCore
+import QuorumTasks
 
 /// `run.json`: everything that decides the content of a run's `paths.jsonl`, plus a few volatile facts (when,
 /// with which tool, from which paths). Resuming compares the stored manifest with the new one after removing
@@ -26,15 +27,15 @@ public struct RunManifest: Sendable, Hashable, Codable {
     public var seedDerivation: String
     /// The prompt template.
     public var template: TemplateRecord
-    /// The answer-equality rules used to select and evaluate (`default` or `reference`; `execution` for code).
-    public var equivalence: String
+    /// The answer-equality rules used to select and evaluate.
+    public var equivalence: Equivalence
     /// How code paths are run against their tests (`nil` for other kinds).
     public var execution: ExecutionSettings?
 
     /// A manifest; `created` defaults to now.
     public init(
         tool: String, created: Date = Date(), taskSet: TaskSetRecord, model: ModelRecord, decoder: DecoderRecord,
-        samples: Int, seed: UInt64, template: TemplateRecord, equivalence: String, execution: ExecutionSettings? = nil
+        samples: Int, seed: UInt64, template: TemplateRecord, equivalence: Equivalence, execution: ExecutionSettings? = nil
     ) {
         schemaVersion = 1
         self.tool = tool
@@ -50,6 +51,40 @@ public struct RunManifest: Sendable, Hashable, Codable {
         self.execution = execution
     }
 
+    // Keys as run.json writes them (explicit, so that reading back needs no key strategy: FoReaL's `lead_prob`
+    // is not what snake_case conversion would read).
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", tool, created, taskSet = "task_set", model, decoder, samples, seed
+        case seedDerivation = "seed_derivation", template, equivalence, execution
+    }
+
+    /// The answer-equality rules of a run, as `run.json` names them.
+    public enum Equivalence: String, Sendable, Hashable, Codable {
+        /// Quorum's equivalence for the problems' kind (``QuorumTasks/EquivalenceMode/default``).
+        case `default`
+        /// The RPC reference implementation's exact equality (``QuorumTasks/EquivalenceMode/reference``).
+        case reference
+        /// Code: programs are equal when they behave alike on the tests' inputs.
+        case execution
+
+        /// The equivalence mode of answer texts (`nil` for ``execution``).
+        public var mode: EquivalenceMode? {
+            switch self {
+            case .default: .default
+            case .reference: .reference
+            case .execution: nil
+            }
+        }
+    }
+
+    /// Where a run's model runs.
+    public enum Backend: String, Sendable, Hashable, Codable {
+        /// The embedded GGUF engine, in process.
+        case engine
+        /// OpenAI-compatible servers.
+        case http
+    }
+
     /// The sandbox settings of a code run: its results depend on them.
     public struct ExecutionSettings: Sendable, Hashable, Codable {
         /// Seconds each test program may run (wall clock and CPU).
@@ -63,6 +98,11 @@ public struct RunManifest: Sendable, Hashable, Codable {
         /// The sandbox's layers as ``QuorumCode/SandboxEnvironment`` describes them (volatile; says
         /// `UNSAFE` when a run was made with fewer layers than asked).
         public var sandbox: String?
+
+        enum CodingKeys: String, CodingKey {
+            case timeoutSeconds = "timeout_seconds", memoryMib = "memory_mib", python, pythonVersion = "python_version"
+            case sandbox
+        }
 
         /// A record; see the properties.
         public init(
@@ -86,9 +126,9 @@ public struct RunManifest: Sendable, Hashable, Codable {
         /// The set's name (problem-id prefix).
         public var name: String
         /// The layout the loader recognised.
-        public var layout: String
+        public var layout: TaskLayout
         /// The kind of its problems.
-        public var kind: String
+        public var kind: TaskKind
         /// Problems in the file.
         public var problems: Int
         /// `--limit`: only the first `limit` problems are sampled; `nil` for all. Volatile: a later sitting
@@ -97,7 +137,9 @@ public struct RunManifest: Sendable, Hashable, Codable {
         public var limit: Int?
 
         /// A record; see the properties.
-        public init(path: String, sha256: String, name: String, layout: String, kind: String, problems: Int, limit: Int?) {
+        public init(
+            path: String, sha256: String, name: String, layout: TaskLayout, kind: TaskKind, problems: Int, limit: Int?
+        ) {
             self.path = path
             self.sha256 = sha256
             self.name = name
@@ -113,8 +155,8 @@ public struct RunManifest: Sendable, Hashable, Codable {
         /// What every path's `model` field says: `name@sha256-prefix` for a GGUF file, the served model's
         /// name for a server.
         public var identity: String
-        /// `engine` (embedded) or `http`.
-        public var backend: String
+        /// The embedded engine or servers.
+        public var backend: Backend
         /// The GGUF file (volatile).
         public var file: String?
         /// SHA-256 of the GGUF file, hex.
@@ -128,7 +170,7 @@ public struct RunManifest: Sendable, Hashable, Codable {
 
         /// A record; see the properties.
         public init(
-            identity: String, backend: String, file: String? = nil, sha256: String? = nil, parameters: Int? = nil,
+            identity: String, backend: Backend, file: String? = nil, sha256: String? = nil, parameters: Int? = nil,
             endpoints: [String]? = nil, threads: Int? = nil
         ) {
             self.identity = identity
@@ -171,14 +213,21 @@ public struct RunManifest: Sendable, Hashable, Codable {
         /// fenced block); `nil` for other kinds.
         public var codeAnswer: String?
 
-        /// The record of `resolved`; `kind` is the run's problems' kind.
-        public init(_ resolved: ResolvedTemplate, kind: TaskKind? = nil) {
-            codeAnswer = kind == .code ? resolved.template.codeAnswer.rawValue : nil
-            name = resolved.file == nil ? resolved.template.name : "file"
-            text = resolved.template.text
-            stop = resolved.template.stop
-            file = resolved.file
-            fewshotSource = resolved.fewShotSource
+        enum CodingKeys: String, CodingKey {
+            case name, text, stop, file, fewshotSource = "fewshot_source", codeAnswer = "code_answer"
+        }
+
+        /// A record; see the properties.
+        public init(
+            name: String, text: String, stop: [String], file: String? = nil, fewshotSource: String? = nil,
+            codeAnswer: String? = nil
+        ) {
+            self.name = name
+            self.text = text
+            self.stop = stop
+            self.file = file
+            self.fewshotSource = fewshotSource
+            self.codeAnswer = codeAnswer
         }
     }
 
@@ -195,6 +244,30 @@ public struct RunManifest: Sendable, Hashable, Codable {
         try RunFileJSON.encode(
             self, for: "run.json", formatting: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes], snakeCase: true)
             + Data("\n".utf8)
+    }
+
+    /// The manifest stored in `data` (the contents of `file`, named in errors).
+    /// - Throws: ``RunError/damagedRunFile(path:reason:)`` naming the field that is missing or of the wrong type.
+    public static func decode(_ data: Data, file: String) throws(RunError) -> RunManifest {
+        do {
+            return try JSONDecoder().decode(RunManifest.self, from: data)
+        } catch {
+            throw .damagedRunFile(path: file, reason: "not a run manifest: \(describe(error))")
+        }
+    }
+
+    /// A decoding error in a few words: the dotted key path and what is wrong with it.
+    public static func describe(_ error: any Error) -> String {
+        func path(_ keys: [any CodingKey]) -> String { keys.map(\.stringValue).joined(separator: ".") }
+        switch error {
+        case DecodingError.keyNotFound(let key, let context): return "no \"\(path(context.codingPath + [key]))\" field"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "\"\(path(context.codingPath))\": \(context.debugDescription)"
+        case DecodingError.dataCorrupted(let context):
+            return context.codingPath.isEmpty
+                ? context.debugDescription : "\"\(path(context.codingPath))\": \(context.debugDescription)"
+        default: return "\(error)"
+        }
     }
 
     /// The differences that matter between a stored `run.json` and this manifest, as `key: old → new` lines

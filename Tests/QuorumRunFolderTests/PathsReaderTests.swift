@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import QuorumCore
+import QuorumCore
+@testable import QuorumRunFolder
 
 /// Reading paths.jsonl: grouping, and every kind of bad input reported with its line.
 @Suite struct PathsReaderTests {

@@ -2,24 +2,25 @@ import Foundation
 import QuorumEngine
 import QuorumHTTP
 import QuorumCore
-import QuorumRun
+import QuorumRunFolder
 
-/// The model behind `quorum run --model`: the embedded engine on a GGUF file (a catalogue name or a path), or
-/// OpenAI-compatible servers (`http://HOST:PORT/v1[,URL2…]`).
-struct RunModel {
+/// The model behind a run (`quorum run --model`): the embedded engine on a GGUF file (a catalogue name or a
+/// path), or OpenAI-compatible servers (`http://HOST:PORT/v1[,URL2…]`), with the path sampler that decodes
+/// with it (sampling, FoReaL or AdaDec): the sampler choice of ``RunSession``.
+public struct RunModel: Sendable {
     /// Samples the paths.
-    let sampler: any PathSampler
+    public let sampler: any PathSampler
     /// The model's part of `run.json`.
-    let record: RunManifest.ModelRecord
+    public let record: RunManifest.ModelRecord
     /// The GGUF chat template, when the model has one.
-    let chatTemplate: String?
+    public let chatTemplate: String?
     /// The model's short name, for messages.
-    let name: String
+    public let name: String
     /// The HTTP backends to shut down when the run ends (none for the engine).
-    let backends: [OpenAICompatibleBackend]
+    public let backends: [OpenAICompatibleBackend]
 
     /// Whether `spec` names servers rather than a GGUF model.
-    static func isHTTP(_ spec: String) -> Bool {
+    public static func isHTTP(_ spec: String) -> Bool {
         let lower = spec.lowercased()
         return lower.hasPrefix("http://") || lower.hasPrefix("https://")
     }
@@ -31,7 +32,7 @@ struct RunModel {
     ///   - requestsPerEndpoint: requests in flight per endpoint at most.
     ///   - adadec: decode the paths with AdaDec over the servers (``ServerAdaDecPathSampler``).
     ///   - timeouts: the request and connect deadlines and how often a waiting request is reported.
-    static func http(
+    public static func http(
         _ spec: String, servedModel: String?, apiKeyVariable: String, requestsPerEndpoint: Int, samples: Int,
         timeouts: ServerTimeouts, adadec: Bool = false
     ) async throws -> RunModel {
@@ -48,12 +49,12 @@ struct RunModel {
             : HTTPPathSampler(backend: backend, servedModel: model, concurrentProblems: problems)
         return RunModel(
             sampler: sampler,
-            record: RunManifest.ModelRecord(identity: model, backend: "http", endpoints: endpoints.map(\.base)),
+            record: RunManifest.ModelRecord(identity: model, backend: .http, endpoints: endpoints.map(\.base)),
             chatTemplate: nil, name: model, backends: [backend])
     }
 
     /// A backend for the servers of `spec` and the model they serve.
-    static func connect(
+    public static func connect(
         _ spec: String, servedModel: String?, apiKeyVariable: String, requestsPerEndpoint: Int, timeouts: ServerTimeouts
     ) async throws -> (OpenAICompatibleBackend, String, [Endpoint]) {
         let endpoints = try Endpoint.list(spec)
@@ -61,7 +62,7 @@ struct RunModel {
             endpoints: endpoints, model: servedModel, apiKeyEnvironmentVariable: apiKeyVariable,
             maxConcurrentRequestsPerEndpoint: requestsPerEndpoint)
         timeouts.apply(to: &configuration)
-        let backend = try OpenAICompatibleBackend(configuration: configuration, onWait: ServerTimeouts.report)
+        let backend = try OpenAICompatibleBackend(configuration: configuration, onWait: timeouts.onWait)
         do {
             return (backend, try await HTTPPathSampler.servedModel(backend, name: servedModel), endpoints)
         } catch {
@@ -71,23 +72,30 @@ struct RunModel {
     }
 
     /// Releases what the model holds (the HTTP client's connections).
-    func shutdown() async {
+    public func shutdown() async {
         for backend in backends { try? await backend.shutdown() }
     }
 
     /// A GGUF model loaded into the engine, with what a run records about it.
-    struct Loaded {
-        let model: EngineModel
-        let name: String
-        let identity: String
-        let path: String
-        let sha256: String
-        let parameters: Int
-        let chatTemplate: String?
+    public struct Loaded: Sendable {
+        /// The engine.
+        public let model: EngineModel
+        /// The catalogue name, else the file's own name.
+        public let name: String
+        /// `name@sha256-prefix`, what every path's `model` field says.
+        public let identity: String
+        /// The GGUF file.
+        public let path: String
+        /// SHA-256 of the file, hex.
+        public let sha256: String
+        /// Tensor elements.
+        public let parameters: Int
+        /// The GGUF chat template, when the file has one.
+        public let chatTemplate: String?
     }
 
     /// Loads the GGUF model `spec` (`smollm2-135m` or `FILE.gguf`) with `threads` forward-pass threads.
-    static func load(_ spec: String, threads: Int?) throws -> Loaded {
+    public static func load(_ spec: String, threads: Int?) throws -> Loaded {
         let store = ModelStore()
         let path = try store.resolve(spec)
         let catalogue = ModelCatalog.model(named: spec)
@@ -108,7 +116,7 @@ struct RunModel {
 
     /// Loads the GGUF model `spec` (`smollm2-135m` or `FILE.gguf`) with `threads` forward-pass threads; with
     /// `adadec`, its paths are decoded by AdaDec.
-    static func engine(_ spec: String, threads: Int?, maxBatch: Int = 16, adadec: Bool = false) throws -> RunModel {
+    public static func engine(_ spec: String, threads: Int?, maxBatch: Int = 16, adadec: Bool = false) throws -> RunModel {
         let m = try load(spec, threads: threads)
         let sampler: any PathSampler =
             adadec
@@ -118,14 +126,14 @@ struct RunModel {
         return RunModel(
             sampler: sampler,
             record: RunManifest.ModelRecord(
-                identity: m.identity, backend: "engine", file: m.path, sha256: m.sha256, parameters: m.parameters,
+                identity: m.identity, backend: .engine, file: m.path, sha256: m.sha256, parameters: m.parameters,
                 threads: threads ?? ProcessInfo.processInfo.activeProcessorCount),
             chatTemplate: m.chatTemplate, name: m.name, backends: [])
     }
 
     /// FoReaL with a leader and a draft, each a GGUF model or servers (`http://…[,…]`). The record describes
     /// the leader; the draft is in the decoder settings and in every path's model identity.
-    static func foreal(
+    public static func foreal(
         leader: String, draft: String, threads: Int?, kind: TaskKind, apiKeyVariable: String, requestsPerEndpoint: Int,
         timeouts: ServerTimeouts
     ) async throws -> RunModel {
@@ -145,13 +153,13 @@ struct RunModel {
                 backends.append(backend)
                 return Side(
                     side: .server(backend), identity: model, name: model,
-                    record: RunManifest.ModelRecord(identity: model, backend: "http", endpoints: endpoints.map(\.base)))
+                    record: RunManifest.ModelRecord(identity: model, backend: .http, endpoints: endpoints.map(\.base)))
             }
             let m = try load(spec, threads: threads)
             return Side(
                 side: .engine(m.model, parameters: m.parameters), identity: m.identity, name: m.name,
                 record: RunManifest.ModelRecord(
-                    identity: m.identity, backend: "engine", file: m.path, sha256: m.sha256, parameters: m.parameters,
+                    identity: m.identity, backend: .engine, file: m.path, sha256: m.sha256, parameters: m.parameters,
                     threads: threads ?? ProcessInfo.processInfo.activeProcessorCount),
                 chatTemplate: m.chatTemplate)
         }
@@ -175,5 +183,34 @@ struct RunModel {
             for backend in backends { try? await backend.shutdown() }
             throw error
         }
+    }
+}
+
+/// The deadlines of requests to servers, and where a notice of a request kept waiting goes.
+public struct ServerTimeouts: Sendable {
+    /// The most a request may take.
+    public var request: Duration
+    /// The most connecting may take.
+    public var connect: Duration
+    /// How often a request still waiting is reported; `nil`: no wait notices.
+    public var waitNotice: Duration?
+    /// Receives the wait notices.
+    public var onWait: (@Sendable (WaitNotice) -> Void)?
+
+    /// Deadlines; see the properties.
+    public init(
+        request: Duration, connect: Duration, waitNotice: Duration?, onWait: (@Sendable (WaitNotice) -> Void)? = nil
+    ) {
+        self.request = request
+        self.connect = connect
+        self.waitNotice = waitNotice
+        self.onWait = onWait
+    }
+
+    /// Applies them to `configuration`.
+    public func apply(to configuration: inout HTTPBackendConfiguration) {
+        configuration.requestTimeout = request
+        configuration.connectTimeout = connect
+        configuration.waitNoticeInterval = waitNotice
     }
 }

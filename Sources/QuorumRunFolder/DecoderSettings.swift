@@ -128,11 +128,46 @@ public struct AdaDecOptions: Sendable, Hashable, Codable {
     public var lookahead: Int
     /// B: candidates reranked.
     public var candidates: Int
-    /// Where τ came from: `given` (--threshold) or the calibration file.
-    public var source: String
+    /// Where τ came from: given (--threshold) or a stored calibration.
+    public var source: ThresholdSource
+
+    /// Where AdaDec's τ came from. Written in run.json as the string `given` or `calibrated: FILE`.
+    public enum ThresholdSource: Sendable, Hashable, Codable, CustomStringConvertible {
+        /// Given on the command line (`--threshold`).
+        case given
+        /// The calibration stored in `file` (`quorum adadec calibrate`).
+        case calibrated(file: String)
+
+        static let calibratedPrefix = "calibrated: "
+
+        public var description: String {
+            switch self {
+            case .given: "given"
+            case .calibrated(let file): Self.calibratedPrefix + file
+            }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let text = try decoder.singleValueContainer().decode(String.self)
+            if text == "given" {
+                self = .given
+            } else if text.hasPrefix(Self.calibratedPrefix) {
+                self = .calibrated(file: String(text.dropFirst(Self.calibratedPrefix.count)))
+            } else {
+                throw DecodingError.dataCorrupted(DecodingError.Context(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "\"\(text)\" is neither \"given\" nor \"calibrated: FILE\""))
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(description)
+        }
+    }
 
     /// Settings; see the properties.
-    public init(threshold: Double, lookahead: Int = 5, candidates: Int = 3, source: String = "given") {
+    public init(threshold: Double, lookahead: Int = 5, candidates: Int = 3, source: ThresholdSource = .given) {
         self.threshold = threshold
         self.lookahead = lookahead
         self.candidates = candidates

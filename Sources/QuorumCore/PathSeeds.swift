@@ -23,8 +23,9 @@ public struct PathSeeds: Sendable, Hashable {
         (0..<count).map { seed(problem: problem, path: $0) }
     }
 
-    /// SplitMix64's output function of `value` plus the golden-ratio increment.
-    static func mix(_ value: UInt64) -> UInt64 {
+    /// SplitMix64's output function of `value` plus the golden-ratio increment (Steele et al. 2014): the one
+    /// seed mixer of Quorum (path seeds, per-request seeds of the HTTP backend and of the server decoders).
+    public static func mix(_ value: UInt64) -> UInt64 {
         var z = value &+ 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

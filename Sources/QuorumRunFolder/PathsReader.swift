@@ -1,4 +1,5 @@
 import Foundation
+import QuorumCore
 
 /// Reads a paths file (JSON Lines, one ``ReasoningPath`` per line; spec formats.md) line by line and
 /// groups the consecutive lines of each problem.
@@ -64,9 +65,9 @@ public struct PathsReader: Sendable {
                 throw .unreadableLine(Self.column(error.offset, in: bytes, at: location), reason: "not valid JSON: \(detail)")
             }
         }
-        var parsed: PathLine
+        var parsed: DecodedPathLine
         do {
-            parsed = try decoder.decodeUTF8(PathLine.self, from: line.bytes)
+            parsed = try decoder.decodeUTF8(DecodedPathLine.self, from: line.bytes)
         } catch let error as DecodingError {
             var reason = Self.describe(error, malformed: "not valid JSON")
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let exact {
@@ -76,7 +77,7 @@ public struct PathsReader: Sendable {
             guard let exact, case .string(let problem)? = exact["problem"] else {
                 throw .unreadableLine(location, reason: reason)
             }
-            parsed = PathLine(problem: problem, failure: reason)
+            parsed = DecodedPathLine(problem: problem, failure: reason)
         } catch {
             throw .unreadableLine(location, reason: "not valid JSON")
         }
@@ -86,12 +87,12 @@ public struct PathsReader: Sendable {
             guard duplicate.key != "problem", let problem = parsed.problem else {
                 throw .unreadableLine(duplicate.location, reason: reason)
             }
-            parsed = PathLine(problem: problem, failure: reason)
+            parsed = DecodedPathLine(problem: problem, failure: reason)
         } else if case .number(let text)? = exact?["gold"], parsed.goldError == nil, Self.isIntegerLiteral(text) {
             parsed.gold = text == "-0" ? "0" : text  // every digit, not a Double's
         }
         if case .failure(let failure) = parsed.path, failure.reason == "not valid JSON", let exact {
-            parsed.path = .failure(PathLine.LineFailure(
+            parsed.path = .failure(DecodedPathLine.LineFailure(
                 reason: Self.integerProblem(in: exact) ?? "a value does not fit its field (valid JSON)"))
         }
         guard let problem = parsed.problem else {
@@ -222,35 +223,9 @@ public struct PathsReader: Sendable {
     }
 }
 
-/// The consecutive lines of one problem in a paths file.
-public struct PathGroup: Sendable, Hashable {
-    /// The problem's identifier.
-    public var problem: String
-    /// The gold answer, when the lines carry one.
-    public var gold: String?
-    /// The usable paths, in file order.
-    public var paths: [ReasoningPath] = []
-    /// The line of each path.
-    public var lines: [Int] = []
-    /// Lines of this problem that could not be used; a problem with any is skipped, never half-used.
-    public var rejections: [Rejection] = []
-    /// The problem's first line.
-    public var firstLine: Int
-
-    public init(problem: String, firstLine: Int) {
-        self.problem = problem
-        self.firstLine = firstLine
-    }
-
-    /// Whether every line of the problem was usable.
-    public var isUsable: Bool { rejections.isEmpty && !paths.isEmpty }
-
-    /// The paths sorted by path index (sampling order), ties kept in file order.
-    public var pathsInSamplingOrder: [ReasoningPath] {
-        paths.enumerated().sorted { ($0.element.path, $0.offset) < ($1.element.path, $1.offset) }.map(\.element)
-    }
-
-    mutating func add(_ line: PathLine, location: SourceLocation) {
+extension PathGroup {
+    /// Adds a decoded line of this problem, or records why it cannot be used.
+    mutating func add(_ line: DecodedPathLine, location: SourceLocation) {
         func reject(_ reason: String) { rejections.append(Rejection(location: location, reason: reason)) }
         if let goldError = line.goldError { return reject(goldError) }
         if let lineGold = line.gold {
@@ -279,7 +254,7 @@ public struct PathGroup: Sendable, Hashable {
 }
 
 /// One decoded line: the problem it belongs to, the path or why it is unusable, and the optional gold.
-struct PathLine: Decodable {
+struct DecodedPathLine: Decodable {
     var problem: String?
     var path: Result<ReasoningPath, LineFailure>
     var gold: String?

@@ -53,7 +53,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
     public var requests: Int?
     /// Accuracy (%) of each reference method selecting over all paths of each problem with a gold answer
     /// (empty for code runs: their programs are judged by execution, in the run's evaluation).
-    public var accuracyAllPaths: [String: Double]
+    public var accuracyAllPaths: [SelectionMethod: Double]
 
     /// The summary of `pathsFile`.
     public static func summarize(pathsFile: String, kind: TaskKind) throws(RunError) -> RunCostSummary {
@@ -70,7 +70,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
         var extra: Int?, changed: Int?, requests: Int?
         var extraCalls: Int?
         var counts: [Int] = []
-        var correct: [String: Double] = [:]
+        var correct: [SelectionMethod: Double] = [:]
         var graded = 0
         let equivalence = makeEquivalence(kind: kind, mode: .default)
         for group in groups where !group.paths.isEmpty {
@@ -104,7 +104,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
             let summary = ProblemPaths(problem: group.problem, gold: group.gold, reasoningPaths: group.paths)
             for method in SelectionMethod.reference {
                 if let selection = try? method.aggregator.select(summary, equivalence: equivalence) {
-                    correct[method.rawValue, default: 0] += selection.correct ?? 0
+                    correct[method, default: 0] += selection.correct ?? 0
                 }
             }
         }
@@ -123,7 +123,7 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
         s.requests = requests
         if graded > 0 {
             for method in SelectionMethod.reference {
-                s.accuracyAllPaths[method.rawValue] = 100 * (correct[method.rawValue] ?? 0) / Double(graded)
+                s.accuracyAllPaths[method] = 100 * (correct[method] ?? 0) / Double(graded)
             }
         }
         return s
@@ -156,10 +156,10 @@ public struct RunCostSummary: Sendable, Hashable, Codable {
         if let requests { extras.append("\(requests) server requests") }
         if !extras.isEmpty { lines += ["", extras.joined(separator: "; ")] }
         if !accuracyAllPaths.isEmpty {
-            let methods = SelectionMethod.reference.map(\.rawValue).filter { accuracyAllPaths[$0] != nil }
+            let methods = SelectionMethod.reference.filter { accuracyAllPaths[$0] != nil }
             lines += [
                 "", "Accuracy selecting over all paths of each problem: "
-                    + methods.map { String(format: "%@ %.2f%%", $0.uppercased(), accuracyAllPaths[$0]!) }
+                    + methods.map { String(format: "%@ %.2f%%", $0.rawValue.uppercased(), accuracyAllPaths[$0]!) }
                     .joined(separator: ", "),
             ]
         }
