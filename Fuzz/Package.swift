@@ -23,7 +23,7 @@ let targets: [Target] = [
     fuzzTarget("FuzzGGUF", ["QuorumEngine"]),
     fuzzTarget("FuzzTaskJSON", ["QuorumTasks", "QuorumCore"]),
     fuzzTarget("FuzzTaskXML", ["QuorumTasks", "QuorumCore"]),
-    fuzzTarget("FuzzPaths", ["QuorumCore"]),
+    fuzzTarget("FuzzPaths", ["QuorumRunFolder", "QuorumCore"]),
     fuzzTarget("FuzzAnswers", ["QuorumTasks", "QuorumCore"]),
     fuzzTarget("FuzzHTTP", ["QuorumHTTP", "QuorumCore"]),
 ]

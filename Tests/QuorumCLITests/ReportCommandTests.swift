@@ -25,9 +25,11 @@ import Testing
         }
         try lines.write(toFile: folder + "/paths.jsonl", atomically: true, encoding: .utf8)
         try """
-            {"schema_version":1,"task_set":{"path":"\(tasks)","name":"t","kind":"math","layout":"quorum-jsonl","problems":2},
-             "model":{"identity":"m@1","backend":"engine"},"decoder":{"name":"sample","settings":{"temperature":0.7,"max_tokens":32}},
-             "samples":3,"seed":0,"equivalence":"default","template":{"name":"fewshot-math"}}
+            {"schema_version":1,"tool":"quorum test","created":"2026-12-07T00:00:00Z",
+             "task_set":{"path":"\(tasks)","name":"t","kind":"math","layout":"quorum-jsonl","problems":2,"sha256":"00"},
+             "model":{"identity":"m@1","backend":"engine"},"decoder":{"name":"sample","settings":{"temperature":0.7,"top_p":1,"top_k":0,"min_p":0,"max_tokens":32}},
+             "samples":3,"seed":0,"seed_derivation":"test","equivalence":"default",
+             "template":{"name":"fewshot-math","text":"Q: {question}\\nA:","stop":["\\n\\n"]}}
             """.write(toFile: folder + "/run.json", atomically: true, encoding: .utf8)
         return folder
     }

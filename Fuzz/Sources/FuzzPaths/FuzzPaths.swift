@@ -1,6 +1,7 @@
 // libFuzzer target: a run's paths.jsonl through PathsReader, whole and line by line as `quorum` reads it.
 import Foundation
 import QuorumCore
+import QuorumRunFolder
 
 /// A group with its rejections' reasons left out: which bad field of a `params` object Foundation names first
 /// depends on its dictionary order, which differs between two decodings of the same bytes.
