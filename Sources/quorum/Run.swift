@@ -40,54 +40,23 @@ struct Run: AsyncParsableCommand {
     @Argument(help: "The task file (any layout `quorum tasks inspect` reads).")
     var taskSet: String
 
-    @Option(help: ArgumentHelp(
-        "A catalogue model name (see `quorum models list`), the path of a .gguf file, or OpenAI-compatible "
-            + "servers: http://HOST:PORT/v1[,URL2…] (requests go to the least busy one).",
-        valueName: "name|file.gguf|urls"))
-    var model: String = "smollm2-135m"
+    @OptionGroup(title: "Model")
+    var modelOptions: RunModelOptions
 
-    @Option(help: ArgumentHelp(
-        "With servers: the model name to request (default: the one model every server lists).", valueName: "name"))
-    var servedModel: String?
+    @OptionGroup(title: "Servers")
+    var servers: ServerOptions
 
-    @Option(help: ArgumentHelp("With servers: the environment variable holding the API key.", valueName: "variable"))
-    var apiKeyEnv = "OPENAI_API_KEY"
+    @OptionGroup(title: "Sampling")
+    var sampling: SamplingOptions
 
-    @Option(help: "With servers: requests in flight per server at most.")
-    var requestsPerServer = 8
+    @OptionGroup(title: "Decoder")
+    var decoding: DecoderOptions
 
-    @OptionGroup var server: ServerTimeoutOptions
-
-    @OptionGroup var taskFile: TaskFileFlags
-
-    @Option(help: "Threads for the embedded engine's forward pass (default: the number of available cores).")
-    var threads: Int?
-
-    @Option(
-        name: .customLong("batch"),
-        help: "Most paths the embedded engine advances per forward step; paths of later problems join as paths end. Does not change what is sampled. (default: 16)")
-    var maxBatch: Int?
+    @OptionGroup(title: "Code problems: the sandbox")
+    var sandboxFlags: SandboxFlags
 
     @Option(help: "Paths per problem.")
     var samples: Int
-
-    @Option(help: "Sampling temperature (0 is greedy).")
-    var temperature = 0.7
-
-    @Option(help: "Nucleus sampling: keep the most likely tokens up to this probability mass (1 disables).")
-    var topP = 1.0
-
-    @Option(help: "Keep only the k most likely tokens (0 disables).")
-    var topK = 0
-
-    @Option(help: "Drop tokens less likely than this fraction of the most likely one (0 disables).")
-    var minP = 0.0
-
-    @Option(help: "Most tokens per path.")
-    var maxTokens = 256
-
-    @Option(help: "The run seed; every (problem, path) seed is derived from it.")
-    var seed: UInt64 = 0
 
     @Option(help: ArgumentHelp(
         "fewshot-math, fewshot-choice, chat, or a template file (default: fewshot-math for math, fewshot-choice "
@@ -101,70 +70,10 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Sample only the first P problems of the task file.")
     var limit: Int?
 
-    @Option(help: "Code problems: seconds each program may run against its tests (wall clock and CPU).")
-    var timeout: Double = 10
-
-    @Option(help: "Code problems: address-space limit of each program, in MiB.")
-    var memory: Int = 1024
-
-    @Option(help: "Code problems: programs run at once (default: the number of processors).")
-    var jobs: Int?
-
-    @OptionGroup(title: "Code problems: the sandbox")
-    var sandboxFlags: SandboxFlags
+    @OptionGroup var taskFile: TaskFileFlags
 
     @Option(help: ArgumentHelp("The run folder.", valueName: "dir"))
     var out: String
-
-    @Option(help: ArgumentHelp(
-        "sample (temperature sampling; greedy at 0), foreal (--leader/--draft, GGUF models or servers; "
-            + "docs/decoders.md) or adadec (entropy-triggered rerank; --threshold or a stored calibration; with "
-            + "--model URLs the top-20 entropy estimate).", valueName: "sample|foreal|adadec"))
-    var decoder: DecoderKind = .sample
-
-    @Option(help: ArgumentHelp(
-        "FoReaL: the leader model: catalogue name, .gguf file, or servers http://HOST:PORT/v1[,URL2…].",
-        valueName: "model|urls"))
-    var leader: String?
-
-    @Option(help: ArgumentHelp(
-        "FoReaL: the draft model: catalogue name, .gguf file, or servers http://HOST:PORT/v1[,URL2…].",
-        valueName: "model|urls"))
-    var draft: String?
-
-    @Option(help: "FoReaL: n, tokens the leader writes at the start of a led sentence.")
-    var leadTokens = 15
-
-    @Option(help: "FoReaL: p, probability that the leader leads a sentence (seeded per sentence).")
-    var leadProb = 1.0
-
-    @Option(help: ArgumentHelp(
-        "AdaDec: τ in nats (default on the engine: the value `quorum adadec calibrate` stored for this model and "
-            + "template; required with servers, whose entropy is the top-20 estimate: calibrate with --entropy top20).",
-        valueName: "nats"))
-    var threshold: Double?
-
-    @Option(help: "AdaDec: greedy look-ahead tokens per candidate.")
-    var lookahead = 5
-
-    @Option(help: "AdaDec: candidates reranked at a paused step.")
-    var candidates = 3
-
-    @Flag(help: ArgumentHelp(
-        "Early stopping: draw each problem's paths in rounds (--round) and stop once its selection is settled "
-            + "(--stop-rule); --samples is then the most paths per problem."))
-    var adaptive = false
-
-    @Option(help: ArgumentHelp(
-        "With --adaptive: beta (Beta posterior that the leading answer beats the runner-up ≥ threshold, as "
-            + "Adaptive-Consistency) or rpc (RPC's confidence in its answer ≥ threshold).", valueName: "beta|rpc"))
-    var stopRule: AdaptiveStopping.Rule = .beta
-
-    @Option(help: "With --adaptive: the stopping rule's threshold.")
-    var stopThreshold = 0.95
-
-    @Option(help: "With --adaptive: paths per round.")
-    var round = 4
 
     @Flag(help: "No progress line on standard error.")
     var quiet = false
@@ -178,58 +87,40 @@ struct Run: AsyncParsableCommand {
     /// The decoder settings; `adadec` is τ and where it came from (AdaDec only).
     func decoderSettings(adadec: (Double, String)? = nil) -> DecoderSettings {
         DecoderSettings(
-            temperature: temperature, topP: topP, topK: topK, minP: minP, maxTokens: maxTokens,
-            foreal: decoder == .foreal
-                ? FoReaLOptions(leader: leader ?? "", draft: draft ?? "", leadTokens: leadTokens, leadProbability: leadProb)
-                : nil,
-            adadec: decoder == .adadec
-                ? AdaDecOptions(
-                    threshold: adadec?.0 ?? threshold ?? 0, lookahead: lookahead, candidates: candidates,
-                    source: adadec?.1 ?? "given")
-                : nil,
-            adaptive: adaptive ? AdaptiveStopping(rule: stopRule, threshold: stopThreshold, round: round) : nil)
+            temperature: sampling.temperatureValue, topP: sampling.topP, topK: sampling.topK, minP: sampling.minP,
+            maxTokens: sampling.maxTokens, foreal: decoding.foreal, adadec: decoding.adadec(tau: adadec),
+            adaptive: decoding.adaptiveStopping)
     }
 
+    /// The checks that span the option groups (each group checks its own options first).
     func validate() throws {
         if samples < 1 { throw ValidationError("--samples must be at least 1, not \(samples)") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, not \(limit)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
-        if let maxBatch, maxBatch < 1 { throw ValidationError("--batch must be at least 1, not \(maxBatch)") }
-        if !(timeout > 0) { throw ValidationError("--timeout must be positive") }
-        if report && adaptive {
+        if report && decoding.adaptive {
             throw ValidationError(
                 "--report does not take --adaptive runs yet: their problems have different numbers of paths, which the "
                     + "report's K-subset protocol cannot evaluate (eval.md selects over all paths of each problem)")
         }
-        if memory < 64 { throw ValidationError("--memory must be at least 64 (MiB)") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if requestsPerServer < 1 { throw ValidationError("--requests-per-server must be at least 1, not \(requestsPerServer)") }
-        try server.validate(
-            usesServers: decoder == .foreal
-                ? [leader, draft].contains { $0.map(RunModel.isHTTP) == true } : RunModel.isHTTP(model))
-        if !RunModel.isHTTP(model) {
-            if servedModel != nil { throw ValidationError("--served-model applies to servers (--model http://…)") }
-        } else if threads != nil {
-            throw ValidationError("--threads applies to the embedded engine, not to servers")
-        } else if maxBatch != nil {
-            throw ValidationError(
-                "--batch applies to the embedded engine; servers batch requests themselves (see --requests-per-server)")
+        try servers.deadlines.validate(
+            usesServers: decoding.decoder == .foreal
+                ? [decoding.leader, decoding.draft].contains { $0.map(RunModel.isHTTP) == true }
+                : modelOptions.usesServers)
+        if !modelOptions.usesServers, servers.servedModel != nil {
+            throw ValidationError("--served-model applies to servers (--model http://…)")
         }
-        switch decoder {
+        switch decoding.decoder {
         case .foreal:
-            guard leader != nil, draft != nil else { throw ValidationError("--decoder foreal needs --leader and --draft") }
-            if servedModel != nil {
+            if servers.servedModel != nil {
                 throw ValidationError("--served-model applies to --model; FoReaL's servers must each serve one model")
             }
         case .adadec:
-            if RunModel.isHTTP(model), threshold == nil {
+            if modelOptions.usesServers, decoding.threshold == nil {
                 throw ValidationError(
                     "--decoder adadec with servers needs --threshold: learn it with `quorum adadec calibrate --entropy top20` "
                         + "on the GGUF file the server runs (it prints τ)")
             }
         case .sample:
-            if leader != nil || draft != nil { throw ValidationError("--leader and --draft apply to --decoder foreal") }
-            if threshold != nil { throw ValidationError("--threshold applies to --decoder adadec") }
+            break
         }
         do { try decoderSettings().validate() } catch { throw ValidationError(error.description) }
     }
@@ -271,24 +162,28 @@ struct Run: AsyncParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         let sandbox: Sandbox? = kind == .code ? try codeSandbox() : nil
         let runModel: RunModel
-        if RunModel.isHTTP(model) && decoder != .foreal {
+        if RunModel.isHTTP(modelOptions.model) && decoding.decoder != .foreal {
             let builtIn = template.map { BuiltInTemplate(rawValue: $0) } ?? BuiltInTemplate.default(for: kind)
             if let builtIn, builtIn.usesChat {
-                throw CommandError(
+                throw CommandError.failed(
                     "--template \(builtIn.rawValue) renders the chat format from a GGUF file's metadata, which a server "
                         + "does not give; with servers use "
                         + (kind == .code ? "code-completion" : "fewshot-math, fewshot-choice")
                         + " or a template file (chat: false)")
             }
             runModel = try await RunModel.http(
-                model, servedModel: servedModel, apiKeyVariable: apiKeyEnv, requestsPerEndpoint: requestsPerServer,
-                samples: samples, timeouts: server.timeouts, adadec: decoder == .adadec)
-        } else if decoder == .foreal, let leader, let draft {
+                modelOptions.model, servedModel: servers.servedModel, apiKeyVariable: servers.apiKeyEnv,
+                requestsPerEndpoint: servers.requestsPerServer, samples: samples, timeouts: servers.deadlines.timeouts,
+                adadec: decoding.decoder == .adadec)
+        } else if decoding.decoder == .foreal, let leader = decoding.leader, let draft = decoding.draft {
             runModel = try await RunModel.foreal(
-                leader: leader, draft: draft, threads: threads, kind: kind, apiKeyVariable: apiKeyEnv,
-                requestsPerEndpoint: requestsPerServer, timeouts: server.timeouts)
+                leader: leader, draft: draft, threads: modelOptions.threadOptions.threads, kind: kind,
+                apiKeyVariable: servers.apiKeyEnv, requestsPerEndpoint: servers.requestsPerServer,
+                timeouts: servers.deadlines.timeouts)
         } else {
-            runModel = try RunModel.engine(model, threads: threads, maxBatch: maxBatch ?? 16, adadec: decoder == .adadec)
+            runModel = try RunModel.engine(
+                modelOptions.model, threads: modelOptions.threadOptions.threads, maxBatch: modelOptions.maxBatch ?? 16,
+                adadec: decoding.decoder == .adadec)
         }
         do {
             try await sample(set: set, taskSHA256: taskSHA256, kind: kind, runModel: runModel, sandbox: sandbox)
@@ -302,12 +197,11 @@ struct Run: AsyncParsableCommand {
     /// The sandbox code paths run in, with the limits of --timeout and --memory.
     private func codeSandbox() throws -> Sandbox {
         do {
-            let limits = SandboxLimits(memoryBytes: memory << 20).withTimeLimit(timeout)
-            let sandbox = try Sandbox.detect(sandboxFlags.options(), limits: limits)
+            let sandbox = try Sandbox.detect(sandboxFlags.options(), limits: sandboxFlags.limits)
             note("sandbox: \(sandbox.environment)")
             return sandbox
         } catch {
-            throw CommandError("\(error)")
+            throw CommandError.failed("\(error)")
         }
     }
 
@@ -318,7 +212,7 @@ struct Run: AsyncParsableCommand {
         if kind == .code {
             let layouts = Set(set.problems.prefix(limit ?? set.problems.count).compactMap { try? CodeTask(problem: $0).layout })
             guard layouts.count <= 1 else {
-                throw CommandError("\(taskSet) mixes HumanEval and MBPP problems; run them separately")
+                throw CommandError.failed("\(taskSet) mixes HumanEval and MBPP problems; run them separately")
             }
             codeLayout = layouts.first
         }
@@ -326,8 +220,8 @@ struct Run: AsyncParsableCommand {
             name: template, fewShotFile: fewshot, kind: kind, chatTemplate: runModel.chatTemplate, model: runModel.name,
             codeLayout: codeLayout)
         var tau: (Double, String)?
-        if decoder == .adadec {
-            if let threshold {
+        if decoding.decoder == .adadec {
+            if let threshold = decoding.threshold {
                 tau = (threshold, "given")
             } else {
                 let key = AdaDecStore.Key(modelSHA256: runModel.record.sha256 ?? "", template: resolved.template)
@@ -337,11 +231,11 @@ struct Run: AsyncParsableCommand {
             }
         }
         let plan = try RunPlan(
-            taskSet: set, limit: limit, samples: samples, seed: seed, decoder: decoderSettings(adadec: tau),
+            taskSet: set, limit: limit, samples: samples, seed: sampling.seed, decoder: decoderSettings(adadec: tau),
             template: resolved.template)
         let execution = sandbox.map {
             RunManifest.ExecutionSettings(
-                timeoutSeconds: timeout, memoryMib: memory, python: $0.environment.python,
+                timeoutSeconds: sandboxFlags.timeout, memoryMib: sandboxFlags.memory, python: $0.environment.python,
                 pythonVersion: $0.environment.pythonVersion, sandbox: $0.environment.description)
         }
         let manifest = RunManifest(
@@ -349,7 +243,7 @@ struct Run: AsyncParsableCommand {
             taskSet: RunManifest.TaskSetRecord(
                 path: taskSet, sha256: taskSHA256, name: set.name, layout: set.layout, kind: kind.rawValue,
                 problems: set.problems.count, limit: limit),
-            model: runModel.record, decoder: RunManifest.DecoderRecord(plan.decoder), samples: samples, seed: seed,
+            model: runModel.record, decoder: RunManifest.DecoderRecord(plan.decoder), samples: samples, seed: sampling.seed,
             template: RunManifest.TemplateRecord(resolved, kind: kind),
             equivalence: kind == .code ? "execution" : "default", execution: execution)
 
@@ -363,7 +257,7 @@ struct Run: AsyncParsableCommand {
         let log = try PathsLog(path: folder.pathsFile, problems: Set(set.problems.map(\.id)), samples: samples)
         for message in log.notes { note("note: \(message)") }
 
-        let executionPool = ExecutionPool(width: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let executionPool = ExecutionPool(width: sandboxFlags.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let grader = sandbox.map { CodeGrader(sandbox: $0, pool: executionPool) }
         let progress = RunProgressLine(quiet: quiet)
         let report = try await RunSampling.run(plan, sampler: runModel.sampler, log: log, grader: grader) {
@@ -478,10 +372,4 @@ struct Run: AsyncParsableCommand {
         }
         return text + "; results in \(folder)/ (eval.md, eval.json, selections.jsonl, cost.json, paths.jsonl, run.json)"
     }
-}
-extension AdaptiveStopping.Rule: ExpressibleByArgument {}
-
-/// `--decoder`.
-enum DecoderKind: String, ExpressibleByArgument, CaseIterable {
-    case sample, foreal, adadec
 }
