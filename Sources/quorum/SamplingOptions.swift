@@ -25,7 +25,7 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "Most tokens per path (completion).")
     var maxTokens = 256
 
-    @Option(help: "The seed every path's own seed is derived from (run: from it, the problem's and the path's index; generate: completion i uses stream i of it).")
+    @Option(help: "The seed every path's own seed (its stream) is derived from.")
     var seed: UInt64 = 0
 
     /// The temperature given, or the default.
