@@ -31,8 +31,7 @@ struct AdaDecCommand: AsyncParsableCommand {
         @Argument(help: "A task file whose problems carry gold solutions.")
         var taskSet: String
 
-        @Option(help: "A catalogue model name or a .gguf file.")
-        var model: String = "qwen2.5-coder-0.5b"
+        @OptionGroup var modelOptions: ModelOptions
 
         @Option(help: "fewshot-math, fewshot-choice, chat, or a template file (default as quorum run).")
         var template: String?
@@ -51,8 +50,7 @@ struct AdaDecCommand: AsyncParsableCommand {
         @Option(help: "Seed of the class balancing and the held-out split.")
         var seed: UInt64 = 0
 
-        @Option(help: "Forward-pass threads.")
-        var threads: Int?
+        @OptionGroup var threadOptions: ThreadOptions
 
         @Option(help: ArgumentHelp(
             "full (the engine's full-vocabulary entropy) or topK, e.g. top20 (the top-K lower-bound estimate AdaDec "
@@ -68,12 +66,12 @@ struct AdaDecCommand: AsyncParsableCommand {
             let set = try TaskLoader.load(file: taskSet, options: taskFile.options())
             let problems = Array(set.problems.dropFirst(offset).prefix(limit))
             let kind = try RunPlan.kind(of: problems, source: taskSet)
-            let m = try RunModel.load(model, threads: threads)
+            let m = try RunModel.load(modelOptions.model, threads: threadOptions.threads)
             let resolved = try ResolvedTemplate(
                 name: template, fewShotFile: fewshot, kind: kind, chatTemplate: m.chatTemplate, model: m.name)
             let (positions, used, skipped) = try await AdaDecTeacherForcing.positions(
                 model: m.model, problems: problems, template: resolved.template, entropy: estimate)
-            guard used > 0 else { throw CommandError("\(taskSet): none of the \(problems.count) problems carries a gold solution") }
+            guard used > 0 else { throw CommandError.failed("\(taskSet): none of the \(problems.count) problems carries a gold solution") }
             let calibration = try AdaDecCalibration.fit(positions, seed: seed)
             let key = AdaDecStore.Key(modelSHA256: m.sha256, template: resolved.template, entropy: estimate)
             let store = AdaDecStore()

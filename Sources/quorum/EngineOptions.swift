@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import QuorumEngine
 
-/// `--model NAME|FILE.gguf` and `--threads`, shared by the commands that run the embedded engine.
+/// `--model NAME|FILE.gguf`, `--threads` and the kernels' precision, shared by the commands that run the
+/// embedded engine on one model (`generate`, `logits`, `bench`).
 struct EngineOptions: ParsableArguments {
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(help: "Threads for the forward pass (default: the number of available cores).")
-    var threads: Int?
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Option(help: "Instruction set of the kernels (default: the best this CPU has).")
     var kernels: InstructionSet?
@@ -19,7 +19,6 @@ struct EngineOptions: ParsableArguments {
     var kvCache: KVPrecision = .f16
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
         if let kernels, !kernels.isAvailable {
             throw ValidationError("--kernels \(kernels.rawValue) is not available on this CPU (best: \(InstructionSet.best.rawValue))")
         }
@@ -28,7 +27,7 @@ struct EngineOptions: ParsableArguments {
     /// Loads the model and its tokenizer; a missing or unknown model gives ModelStore's clear error.
     func loadEngine() throws -> EngineModel {
         try EngineModel(
-            path: modelOptions.resolvedPath(), threads: threads, precision: activations, instructionSet: kernels,
+            path: modelOptions.resolvedPath(), threads: threadOptions.threads, precision: activations, instructionSet: kernels,
             kvCache: kvCache)
     }
 }
@@ -56,9 +55,9 @@ struct PromptOptions: ParsableArguments {
     /// The prompt's token ids.
     func tokens(for model: EngineModel) throws -> [Int] {
         if let promptTokens { return promptTokens.ids }
-        guard let text = model.text else { throw CommandError("--prompt needs the model's tokenizer") }
+        guard let text = model.text else { throw CommandError.failed("--prompt needs the model's tokenizer") }
         let ids = try text.encode(prompt ?? "")
-        guard !ids.isEmpty else { throw CommandError("the prompt gives no tokens") }
+        guard !ids.isEmpty else { throw CommandError.failed("the prompt gives no tokens") }
         return ids
     }
 }
@@ -79,10 +78,4 @@ struct TokenList: ExpressibleByArgument {
     }
 
     static var defaultCompletionKind: CompletionKind { .default }
-}
-
-/// A failure while running a command (as opposed to bad arguments): printed as `Error: <message>`.
-struct CommandError: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
 }

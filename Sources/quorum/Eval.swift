@@ -26,11 +26,24 @@ struct Eval: ParsableCommand {
     @Argument(help: "Paths JSON Lines file (with \"gold\"), or an RPC release .json file.")
     var paths: String
 
-    @Option(help: "Comma-separated methods (sc, ppl, pc, rpc, weighted, best-of-n).")
-    var methods = "ppl,sc,pc,rpc"
+    /// Default of `--methods`.
+    static let defaultMethods = CommaSeparatedList<SelectionMethod>([.ppl, .sc, .pc, .rpc])
+    /// Default of `--k`.
+    static let defaultKs = CommaSeparatedList<Int>([1, 2, 4, 8, 16, 32])
 
-    @Option(name: .customLong("k"), help: "Comma-separated numbers of sampled paths.")
-    var ks = "1,2,4,8,16,32"
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated methods (sc, ppl, pc, rpc, weighted, best-of-n). (default: \(Eval.defaultMethods.argument))",
+            valueName: "methods"),
+        transform: { try CommaSeparatedList.methods($0) })
+    var methods = Eval.defaultMethods
+
+    @Option(
+        name: .customLong("k"),
+        help: ArgumentHelp(
+            "Comma-separated numbers of sampled paths. (default: \(Eval.defaultKs.argument))", valueName: "k"),
+        transform: { try CommaSeparatedList.positiveCounts($0) })
+    var ks = Eval.defaultKs
 
     @Option(help: "Number of seeds (0, 1, …, seeds − 1).")
     var seeds = 10
@@ -46,38 +59,11 @@ struct Eval: ParsableCommand {
     var allowSkipped = false
 
     func validate() throws {
-        _ = try parsedMethods()
-        _ = try parsedKs()
         if seeds < 1 { throw ValidationError("--seeds must be at least 1, not \(seeds)") }
     }
 
-    func parsedMethods() throws -> [SelectionMethod] {
-        let names = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let parsed = try names.map { name in
-            guard let method = SelectionMethod(rawValue: name) else {
-                throw ValidationError(
-                    "--methods: unknown method \"\(name)\" (known: "
-                        + SelectionMethod.allCases.map(\.rawValue).joined(separator: ", ") + ")")
-            }
-            return method
-        }
-        if parsed.isEmpty { throw ValidationError("--methods: give at least one method") }
-        return parsed
-    }
-
-    func parsedKs() throws -> [Int] {
-        let parsed = try ks.split(separator: ",").map { text in
-            guard let k = Int(text.trimmingCharacters(in: .whitespaces)), k >= 1 else {
-                throw ValidationError("--k: \"\(text)\" is not a positive integer")
-            }
-            return k
-        }
-        if parsed.isEmpty { throw ValidationError("--k: give at least one K") }
-        return parsed
-    }
-
     func run() throws {
-        try CommandFailure.reported(execute)
+        try CommandError.reported(status: 2, execute)
     }
 
     func execute() throws {
@@ -85,19 +71,19 @@ struct Eval: ParsableCommand {
         do {
             pool = isRPCRelease(paths) ? try RPCRelease.load(file: paths) : try PathPool.load(pathsFile: paths)
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandError.failed(error.description)
         }
         for warning in pool.warnings { printError("warning: \(warning)") }
         for skipped in pool.skipped { printError(skipped.description) }
-        let methods = try parsedMethods()
-        let evaluation = EvaluationProtocol(ks: try parsedKs(), seeds: Array(0..<seeds))
+        let methods = methods.items
+        let evaluation = EvaluationProtocol(ks: ks.items, seeds: Array(0..<seeds))
         let start = Date()
         let result: EvaluationResult
         do {
             result = try evaluation.run(
                 pool, methods: methods.map(\.aggregator), equivalence: equivalenceOptions.equivalence)
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandError.failed(error.description)
         }
         printError(String(
             format: "evaluated %d problems × %d paths, %d methods, %d K, %d seeds in %.2f s", result.problems,
@@ -111,12 +97,12 @@ struct Eval: ParsableCommand {
             do {
                 data = try report.json(for: json)
             } catch {
-                throw CommandFailure(error.description)
+                throw CommandError.failed(error.description)
             }
             do {
                 try data.write(to: URL(fileURLWithPath: json))
             } catch {
-                throw CommandFailure("\(json): cannot write: \(error.localizedDescription)")
+                throw CommandError.unwritable(path: json, reason: error.localizedDescription)
             }
         }
         if !pool.skipped.isEmpty && !allowSkipped {

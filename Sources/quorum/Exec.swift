@@ -32,15 +32,6 @@ struct Exec: AsyncParsableCommand {
     @Option(name: .customShort("k"), parsing: .upToNextOption, help: "pass@k values to report besides pass@1.")
     var k: [Int] = []
 
-    @Option(help: "Programs run at once (default: the number of processors).")
-    var jobs: Int?
-
-    @Option(help: "Seconds each program may run (wall clock and CPU).")
-    var timeout: Double = 10
-
-    @Option(help: "Address-space limit of each program, in MiB.")
-    var memory: Int = 1024
-
     @OptionGroup var taskFile: TaskFileFlags
 
     @OptionGroup(title: "Sandbox")
@@ -63,9 +54,6 @@ struct Exec: AsyncParsableCommand {
         if canonical && file != nil { throw ValidationError("--canonical runs the reference solutions: give no FILE") }
         if !canonical && file == nil { throw ValidationError("give a FILE of answers (or - for standard input), or --canonical") }
         if let bad = k.first(where: { $0 < 1 }) { throw ValidationError("-k values must be at least 1 (got \(bad))") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if !(timeout > 0) { throw ValidationError("--timeout must be positive") }
-        if memory < 64 { throw ValidationError("--memory must be at least 64 (MiB)") }
     }
 
     /// One answer to run.
@@ -82,7 +70,7 @@ struct Exec: AsyncParsableCommand {
         do {
             set = try TaskLoader.load(file: tasks, options: taskFile.options())
         } catch {
-            throw ExecError.message("\(error)")
+            throw CommandError.failed("\(error)")
         }
         var codeTasks: [String: Result<CodeTask, CodeError>] = [:]
         for problem in set.problems {
@@ -94,7 +82,7 @@ struct Exec: AsyncParsableCommand {
             for problem in set.problems {
                 let task = try codeTask(codeTasks[problem.id]!)
                 guard let answer = task.canonicalAnswer else {
-                    throw ExecError.message("\(problem.id): no reference solution")
+                    throw CommandError.noReferenceSolution(problem: problem.id)
                 }
                 jobs.append(Job(problem: problem.id, task: task, test: task.test(answer), line: nil))
             }
@@ -105,10 +93,9 @@ struct Exec: AsyncParsableCommand {
         let sandbox: Sandbox
         do {
             let options = sandboxFlags.options(auditGuard: !noGuard)
-            let limits = SandboxLimits(memoryBytes: memory << 20).withTimeLimit(timeout)
-            sandbox = try Sandbox.detect(options, limits: limits)
+            sandbox = try Sandbox.detect(options, limits: sandboxFlags.limits)
         } catch {
-            throw ExecError.message("\(error)")
+            throw CommandError.failed("\(error)")
         }
         FileHandle.standardError.write(Data("sandbox: \(sandbox.environment)\n".utf8))
 
@@ -116,11 +103,11 @@ struct Exec: AsyncParsableCommand {
         let start = clock.now
         let results: [ExecutionResult]
         do {
-            results = try await ExecutionPool(width: self.jobs ?? ProcessInfo.processInfo.activeProcessorCount).map(jobs.map(\.test)) { (test) throws(CodeError) in
+            results = try await ExecutionPool(width: sandboxFlags.poolWidth).map(jobs.map(\.test)) { (test) throws(CodeError) in
                 try sandbox.run(test)
             }
         } catch {
-            throw ExecError.message("\(error)")
+            throw CommandError.failed("\(error)")
         }
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -132,7 +119,7 @@ struct Exec: AsyncParsableCommand {
             for (job, result) in zip(jobs, results) {
                 let record = String(decoding: try encoder.encode(result.record), as: UTF8.self)
                 guard let line = job.line, let patched = JSONObjectEditor.setting("execution", toJSON: record, in: line) else {
-                    throw ExecError.message("internal: a record could not be rewritten")
+                    throw CommandError.failed("internal: a record could not be rewritten")
                 }
                 output.append(patched)
                 output.append(UInt8(ascii: "\n"))
@@ -145,7 +132,7 @@ struct Exec: AsyncParsableCommand {
             do {
                 try report.json.write(to: URL(fileURLWithPath: summary))
             } catch {
-                throw ExecError.message("\(summary): cannot write: \(error.localizedDescription)")
+                throw CommandError.unwritable(path: summary, reason: error.localizedDescription)
             }
         }
         if canonical, results.contains(where: { !$0.passed }) {
@@ -160,7 +147,7 @@ struct Exec: AsyncParsableCommand {
         do {
             return try result.get()
         } catch {
-            throw ExecError.message("\(error)")
+            throw CommandError.failed("\(error)")
         }
     }
 
@@ -175,38 +162,38 @@ struct Exec: AsyncParsableCommand {
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: path))
             } catch {
-                throw ExecError.message("\(path): cannot read: \(error.localizedDescription)")
+                throw CommandError.unreadable(path: path, reason: error.localizedDescription)
             }
         }
         var jobs: [Job] = []
-        var failures: [String] = []
+        var failures: [CommandError] = []
         for line in JSONLines.lines(of: data) {
             let location = SourceLocation(file: name, line: line.number)
             let object: [String: Any]
             do {
                 object = try JSONLines.object(line)
             } catch {
-                failures.append("\(location): \(error)")
+                failures.append(.malformedLine(location, error))
                 continue
             }
             guard let problem = object["problem"] as? String else {
-                failures.append("\(location): no string \"problem\"")
+                failures.append(.missingString(location, field: "problem"))
                 continue
             }
             guard let taskResult = codeTasks[problem] else {
-                failures.append("\(location): problem '\(problem)' is not in \(tasks)")
+                failures.append(.unknownProblem(location, problem: problem, taskFile: tasks))
                 continue
             }
             let task: CodeTask
             switch taskResult {
             case .success(let found): task = found
             case .failure(let error):
-                failures.append("\(location): \(error)")
+                failures.append(.badRecord(location, reason: "\(error)"))
                 continue
             }
             let field = from.rawValue
             guard let value = object[field], let text = value as? String else {
-                failures.append("\(location): no string \"\(field)\"")
+                failures.append(.missingString(location, field: field))
                 continue
             }
             var bytes = line.bytes
@@ -216,7 +203,7 @@ struct Exec: AsyncParsableCommand {
                     .extract(from: text).normalized
                 guard let patched = JSONObjectEditor.setting("answer", toJSON: JSONObjectEditor.encodeString(answer), in: bytes)
                 else {
-                    failures.append("\(location): not a JSON object")
+                    failures.append(.malformedLine(location, .notAnObject))
                     continue
                 }
                 bytes = patched
@@ -224,10 +211,9 @@ struct Exec: AsyncParsableCommand {
             jobs.append(Job(problem: problem, task: task, test: task.test(answer), line: bytes))
         }
         if !failures.isEmpty {
-            let count = failures.count == 1 ? "1 record" : "\(failures.count) records"
-            throw ExecError.message((failures + ["\(count) could not be used; nothing was run"]).joined(separator: "\n"))
+            throw CommandError.rejected(failures, outcome: .run)
         }
-        if jobs.isEmpty { throw ExecError.message("\(name): no records") }
+        if jobs.isEmpty { throw CommandError.noRecords(file: name) }
         return jobs
     }
 
@@ -261,7 +247,7 @@ struct Exec: AsyncParsableCommand {
             do {
                 value = try PassAtK.mean(counts, k: k)
             } catch {
-                throw ExecError.message("\(error)")
+                throw CommandError.failed("\(error)")
             }
             passAtK[String(k)] = value
             lines.append("pass@\(k): \(String(format: "%.4f", value))")
@@ -276,13 +262,3 @@ struct Exec: AsyncParsableCommand {
 }
 
 extension CodePromptTemplate.Style: ExpressibleByArgument {}
-
-/// Why `quorum exec` stopped: printed as `error: MESSAGE`, exit status 1.
-enum ExecError: Error, CustomStringConvertible {
-    case message(String)
-    var description: String {
-        switch self {
-        case .message(let text): text
-        }
-    }
-}

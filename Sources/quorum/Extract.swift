@@ -47,12 +47,12 @@ struct Extract: ParsableCommand {
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: file))
             } catch {
-                throw ExtractInputError.unreadable(path: file, reason: error.localizedDescription)
+                throw CommandError.unreadable(path: file, reason: error.localizedDescription)
             }
         }
         let defaultChoices = try Self.parseChoiceOptions(choices)
         var output = Data()
-        var failures: [ExtractInputError] = []
+        var failures: [CommandError] = []
         var found = 0
         var none = 0
         for line in JSONLines.lines(of: data) {
@@ -96,7 +96,7 @@ struct Extract: ParsableCommand {
             output.append(patched)
             output.append(UInt8(ascii: "\n"))
         }
-        if !failures.isEmpty { throw ExtractInputError.rejected(failures) }
+        if !failures.isEmpty { throw CommandError.rejected(failures, outcome: .written) }
         FileHandle.standardOutput.write(output)
         FileHandle.standardError.write(Data("\(found + none) records: \(found) answers, \(none) without an answer\n".utf8))
     }
@@ -117,7 +117,7 @@ struct Extract: ParsableCommand {
                 }
             }
             guard let label = positionalLabel(position) else {
-                throw ExtractInputError.badChoiceOption("more than 26 options")
+                throw CommandError.badChoiceOption("more than 26 options")
             }
             return Choice(label: label, text: value)
         }

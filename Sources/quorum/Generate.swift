@@ -24,26 +24,10 @@ struct Generate: AsyncParsableCommand {
     @Flag(help: "Always take the most likely token (temperature 0).")
     var greedy = false
 
-    @Option(help: "Sampling temperature (default 1; 0 is greedy).")
-    var temperature: Double?
-
-    @Option(help: "Keep only the k most likely tokens (0 disables).")
-    var topK = 0
-
-    @Option(help: "Nucleus sampling: keep the most likely tokens up to this probability mass (1 disables).")
-    var topP = 1.0
-
-    @Option(help: "Drop tokens less likely than this fraction of the most likely one (0 disables).")
-    var minP = 0.0
-
-    @Option(help: "Seed of the sampler; sample i uses stream i of it.")
-    var seed: UInt64 = 0
+    @OptionGroup var sampling: SamplingOptions
 
     @Option(help: "Number of completions of the prompt.")
     var samples = 1
-
-    @Option(help: "Most tokens per completion.")
-    var maxTokens = 256
 
     @Option(help: "Record this many most likely alternatives at every step.")
     var topLogprobs = 0
@@ -58,11 +42,11 @@ struct Generate: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        if greedy, let temperature, temperature != 0 {
+        if greedy, let temperature = sampling.temperature, temperature != 0 {
             throw ValidationError("--greedy and --temperature \(temperature) contradict each other")
         }
         if samples < 1 { throw ValidationError("--samples must be at least 1, not \(samples)") }
-        if maxTokens < 0 { throw ValidationError("--max-tokens must be at least 0, not \(maxTokens)") }
+        if sampling.maxTokens < 0 { throw ValidationError("--max-tokens must be at least 0, not \(sampling.maxTokens)") }
         if topLogprobs < 0 { throw ValidationError("--top-logprobs must be at least 0, not \(topLogprobs)") }
         if stop.contains("") { throw ValidationError("--stop is empty") }
         do { try request(prompt: [0]).validate() } catch { throw ValidationError(error.description) }
@@ -71,9 +55,8 @@ struct Generate: AsyncParsableCommand {
     func request(prompt: [Int]) -> GenerationRequest {
         GenerationRequest(
             prompt: prompt, samples: samples,
-            sampling: SamplingParameters(
-                temperature: greedy ? 0 : temperature ?? 1, topK: topK, topP: topP, minP: minP, seed: seed),
-            maxTokens: maxTokens, stop: stop, stopAtEndOfGeneration: !ignoreEos, topLogprobs: topLogprobs,
+            sampling: sampling.parameters(temperature: greedy ? 0 : nil),
+            maxTokens: sampling.maxTokens, stop: stop, stopAtEndOfGeneration: !ignoreEos, topLogprobs: topLogprobs,
             forcedTokens: forceTokens?.ids ?? [])
     }
 
@@ -83,7 +66,7 @@ struct Generate: AsyncParsableCommand {
         let generations = try await model.generate(request(prompt: prompt))
         if json {
             for g in generations {
-                print(GenerationRecord(promptTokens: prompt, generation: g, seed: seed).json)
+                print(GenerationRecord(promptTokens: prompt, generation: g, seed: sampling.seed).json)
             }
         } else {
             for g in generations {

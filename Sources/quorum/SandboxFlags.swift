@@ -1,9 +1,19 @@
 import ArgumentParser
+import Foundation
 import QuorumCode
 
-/// The sandbox options shared by `quorum exec` and `quorum run`: interpreter, boundary, and the explicit
-/// consent to fewer layers.
+/// The sandbox options shared by `quorum exec` and `quorum run`: each program's limits, how many run at once,
+/// the interpreter, the boundary, and the explicit consent to fewer layers.
 struct SandboxFlags: ParsableArguments {
+    @Option(help: "Seconds each program may run against its tests (wall clock and CPU).")
+    var timeout: Double = 10
+
+    @Option(help: "Address-space limit of each program, in MiB.")
+    var memory: Int = 1024
+
+    @Option(help: "Programs run at once (default: the number of processors).")
+    var jobs: Int?
+
     @Option(help: "The Python interpreter (default: python3 from PATH, then /usr/bin/python3, /usr/local/bin/python3; under bubblewrap it must live in /usr or in a prefix of its own, e.g. a venv).")
     var python: String?
 
@@ -14,6 +24,18 @@ struct SandboxFlags: ParsableArguments {
 
     @Flag(help: "Run untrusted programs even when this machine cannot give the --isolation asked for (the strongest available is used and reported as UNSAFE). Without it, a missing layer is an error.")
     var unsafeNoSandbox = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if !(timeout > 0) { throw ValidationError("--timeout must be positive") }
+        if memory < 64 { throw ValidationError("--memory must be at least 64 (MiB)") }
+    }
+
+    /// Each program's limits: `--memory` and `--timeout`.
+    var limits: SandboxLimits { SandboxLimits(memoryBytes: memory << 20).withTimeLimit(timeout) }
+
+    /// Programs run at once: `--jobs`, or the number of processors.
+    var poolWidth: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
     /// The options for ``Sandbox/detect(_:limits:)``.
     func options(auditGuard: Bool = true) -> SandboxOptions {

@@ -34,7 +34,7 @@ struct Select: ParsableCommand {
     @OptionGroup var equivalenceOptions: EquivalenceOptions
 
     func run() throws {
-        try CommandFailure.reported(execute)
+        try CommandError.reported(status: 2, execute)
     }
 
     func execute() throws {
@@ -62,7 +62,7 @@ struct Select: ParsableCommand {
             do {
                 pool = try RPCRelease.load(file: paths)
             } catch {
-                throw CommandFailure(error.description)
+                throw CommandError.failed(error.description)
             }
             for problem in pool.problems { try select(problem) }
         } else {
@@ -89,7 +89,7 @@ struct Select: ParsableCommand {
                 if let last = splitter.finish(), let group = try reader.read(last) { try handle(group) }
                 if let group = reader.finish() { try handle(group) }
             } catch let error as PathsFileError {
-                throw CommandFailure(error.description)
+                throw CommandError.failed(error.description)
             }
             for warning in reader.warnings { printError("warning: \(warning)") }
         }

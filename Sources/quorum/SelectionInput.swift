@@ -30,7 +30,7 @@ struct ChunkReader {
             name = "<stdin>"
         } else {
             guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw CommandFailure("\(path): cannot open for reading")
+                throw CommandError.unopenable(path: path)
             }
             self.handle = handle
             name = path
@@ -40,22 +40,6 @@ struct ChunkReader {
     /// The next chunk; empty at the end of the input.
     func next() -> Data {
         handle.availableData
-    }
-}
-
-/// A failure of a subcommand: the message goes to standard error, the exit status is 2.
-struct CommandFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-
-    /// Runs `body`, turning a `CommandFailure` into its message on standard error and exit status 2.
-    static func reported(_ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch let failure as CommandFailure {
-            printError("error: \(failure)")
-            throw ExitCode(2)
-        }
     }
 }
 

@@ -17,26 +17,19 @@ struct StopReplay: AsyncParsableCommand {
     @Argument(help: "A run's paths.jsonl.")
     var paths: String
 
-    @Option(help: "beta or rpc.")
-    var stopRule: AdaptiveStopping.Rule = .beta
-
-    @Option(help: "The rule's threshold.")
-    var stopThreshold = 0.95
-
-    @Option(help: "Paths per round.")
-    var round = 4
+    @OptionGroup var stopping: StoppingOptions
 
     @Option(help: "The problems' kind (math, choice, code, text).")
     var kind = "math"
 
     func run() throws {
         guard let kind = TaskKind(rawValue: kind) else { throw ValidationError("unknown kind \(kind)") }
-        let rule = AdaptiveStopping(rule: stopRule, threshold: stopThreshold, round: round)
+        let rule = stopping.rule
         try rule.validate()
         let r = try AdaptiveReplay.replay(pathsFile: paths, kind: kind, rule: rule)
         var line = String(
             format: "%@ ≥ %.3g, rounds of %d: %d problems, %d of %d paths kept (%.2f per problem), %.1f %% saved",
-            stopRule.rawValue, stopThreshold, round, r.problems, r.pathsKept, r.pathsAll,
+            stopping.stopRule.rawValue, stopping.stopThreshold, stopping.round, r.problems, r.pathsKept, r.pathsAll,
             Double(r.pathsKept) / Double(max(1, r.problems)), 100 * r.saved)
         for m in ["sc", "rpc"] {
             if let a = r.accuracyAll[m], let k = r.accuracyKept[m] {

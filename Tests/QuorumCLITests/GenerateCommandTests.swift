@@ -172,8 +172,8 @@ import Testing
           --model <name|file.gguf>
                                   A catalogue model name (see `quorum models list`) or
                                   the path of a .gguf file. (default: smollm2-135m)
-          --threads <threads>     Threads for the forward pass (default: the number of
-                                  available cores).
+          --threads <threads>     Threads for the embedded engine's forward pass
+                                  (default: the number of available cores).
           --kernels <kernels>     Instruction set of the kernels (default: the best
                                   this CPU has). (values: portable, avx2, avx512vnni,
                                   neon)

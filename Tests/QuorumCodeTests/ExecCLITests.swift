@@ -157,6 +157,12 @@ ARGUMENTS:
   <file>                  JSON Lines file of answers, or - for standard input.
 
 SANDBOX:
+  --timeout <timeout>     Seconds each program may run against its tests (wall
+                          clock and CPU). (default: 10.0)
+  --memory <memory>       Address-space limit of each program, in MiB.
+                          (default: 1024)
+  --jobs <jobs>           Programs run at once (default: the number of
+                          processors).
   --python <python>       The Python interpreter (default: python3 from PATH,
                           then /usr/bin/python3, /usr/local/bin/python3; under
                           bubblewrap it must live in /usr or in a prefix of its
@@ -181,12 +187,6 @@ OPTIONS:
                           completion (cut at the task's stop sequences).
                           (values: completion, chat; default: chat)
   -k <k>                  pass@k values to report besides pass@1.
-  --jobs <jobs>           Programs run at once (default: the number of
-                          processors).
-  --timeout <timeout>     Seconds each program may run (wall clock and CPU).
-                          (default: 10.0)
-  --memory <memory>       Address-space limit of each program, in MiB.
-                          (default: 1024)
   --max-decompressed-bytes <size>
                           The most a gzipped task file may decompress to, in
                           bytes or with a K, M or G suffix (powers of 1024): a
