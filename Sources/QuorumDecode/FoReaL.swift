@@ -254,8 +254,7 @@ public enum FoReaL {
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = start.duration(to: .now)
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        start.duration(to: .now).seconds
     }
 
     /// Why a piece ended.

@@ -62,11 +62,3 @@ public struct RetryPolicy: Sendable, Hashable {
         return nil
     }
 }
-
-extension Duration {
-    /// The duration in seconds as a `Double`.
-    var seconds: Double {
-        let (s, attos) = components
-        return Double(s) + Double(attos) / 1e18
-    }
-}

@@ -11,8 +11,25 @@ public struct ReportFigure: Sendable, Hashable {
     public var svg: String
     /// The run the figure belongs to (index into ``Report/runs``), `nil` for cross-run figures.
     public var run: Int?
-    /// What the figure shows: `accuracy-vs-k`, `cost-vs-accuracy`, `reliability`, `confidence`, `rpc`.
-    public var kind: String
+    /// What the figure shows, which decides where the renderers place it.
+    public var kind: Kind
+
+    /// What a figure shows.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// Accuracy versus K, one curve per method (per run).
+        case accuracyVersusK = "accuracy-vs-k"
+        /// Cost versus accuracy across runs.
+        case costVersusAccuracy = "cost-vs-accuracy"
+        /// A method's reliability diagram (per run).
+        case reliability
+        /// A method's confidence histogram (per run).
+        case confidence
+        /// RPC's diagnostics of one problem (per run).
+        case rpc
+
+        /// Figures of the report's overview, before the runs' sections.
+        public var isOverview: Bool { self == .accuracyVersusK || self == .costVersusAccuracy }
+    }
 }
 
 /// The plots of a report, made with the report's own plotting module (``Chart``).
@@ -78,7 +95,7 @@ public enum Figures {
             file: "accuracy-vs-k-\(suffix(index)).svg", title: title,
             caption: "Mean accuracy over \(run.seeds.count) seeds at each K; bands are ± one population standard deviation "
                 + "(\(run.problemsEvaluated) problems, pool of \(run.poolSize) paths each).",
-            svg: try chart.svg(), run: index, kind: "accuracy-vs-k")
+            svg: try chart.svg(), run: index, kind: .accuracyVersusK)
     }
 
     /// Accuracy against the expected generated tokens per problem, per run and method.
@@ -114,7 +131,7 @@ public enum Figures {
         if !left.isEmpty { caption += " Not shown (no cost recorded): " + left.joined(separator: ", ") + "." }
         return ReportFigure(
             file: "cost-vs-accuracy.svg", title: title, caption: caption, svg: try chart.svg(), run: nil,
-            kind: "cost-vs-accuracy")
+            kind: .costVersusAccuracy)
     }
 
     /// A reliability diagram: accuracy per confidence bin with the bin's count, mean confidence, the diagonal.
@@ -146,7 +163,7 @@ public enum Figures {
             caption: String(
                 format: "%@ on all %d paths of each problem: 10 equal-width bins; the number over each bin is its count of problems. ECE %.2f (×100).",
                 name, calibration.k, calibration.metrics.ece * 100),
-            svg: try chart.svg(), run: index, kind: "reliability")
+            svg: try chart.svg(), run: index, kind: .reliability)
     }
 
     /// The histogram of a method's top confidences.
@@ -165,7 +182,7 @@ public enum Figures {
         return ReportFigure(
             file: "confidence-\(calibration.method)-\(suffix(index)).svg", title: title,
             caption: "How many problems \(name) answered with each confidence (\(values.count) problems, bins (a, b]).",
-            svg: try chart.svg(), run: index, kind: "confidence")
+            svg: try chart.svg(), run: index, kind: .confidence)
     }
 
     /// RPC's pruning on one problem: density histogram of the path probabilities, the fitted two-Weibull mixture
@@ -230,6 +247,6 @@ public enum Figures {
                 m.weight, m.shape1, m.scale1, m.shape2, m.scale2)
         }
         caption += ". Densities above the plot are cut off at its top."
-        return ReportFigure(file: "rpc-\(suffix(index)).svg", title: title, caption: caption, svg: try chart.svg(), run: index, kind: "rpc")
+        return ReportFigure(file: "rpc-\(suffix(index)).svg", title: title, caption: caption, svg: try chart.svg(), run: index, kind: .rpc)
     }
 }

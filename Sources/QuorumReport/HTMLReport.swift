@@ -101,20 +101,20 @@ public enum HTMLReport {
 
         // Plots.
         h += "<h2 id=\"plots\">Accuracy vs K and cost</h2>\n<div class=\"figures\">\n"
-        for figure in figures where figure.kind == "cost-vs-accuracy" || figure.kind == "accuracy-vs-k" { h += figureHTML(figure) }
+        for figure in figures where figure.kind.isOverview { h += figureHTML(figure) }
         h += "</div>\n<h2 id=\"calibration\">Calibration plots</h2>\n"
         for (i, run) in report.runs.enumerated() {
             h += "<h3>Run \(i + 1): " + x(run.name) + " — reliability diagrams</h3>\n<div class=\"figures\">\n"
-            for figure in figures where figure.run == i && figure.kind == "reliability" { h += figureHTML(figure) }
+            for figure in figures where figure.run == i && figure.kind == .reliability { h += figureHTML(figure) }
             h += "</div>\n<h3>Run \(i + 1): " + x(run.name) + " — confidence histograms</h3>\n<div class=\"figures\">\n"
-            for figure in figures where figure.run == i && figure.kind == "confidence" { h += figureHTML(figure) }
+            for figure in figures where figure.run == i && figure.kind == .confidence { h += figureHTML(figure) }
             h += "</div>\n"
         }
         h += "<h2 id=\"rpc\">RPC diagnostics</h2>\n"
         for (i, run) in report.runs.enumerated() {
             guard let d = run.rpcDiagnostics else { continue }
             h += "<h3>Run \(i + 1): " + x(run.name) + "</h3>\n<div class=\"figures\">\n"
-            for figure in figures where figure.run == i && figure.kind == "rpc" { h += figureHTML(figure) }
+            for figure in figures where figure.run == i && figure.kind == .rpc { h += figureHTML(figure) }
             h += "<table class=\"diag\">\n<thead><tr><th>Diagnostic</th><th>Value</th></tr></thead>\n<tbody>\n"
             for key in d.diagnostics.keys.sorted() {
                 h += "<tr><td><code>" + x(key) + "</code></td><td class=\"num\">" + x(String(format: "%.6g", d.diagnostics[key]!)) + "</td></tr>\n"

@@ -66,11 +66,11 @@ public enum MarkdownReport {
             + "2 × parameters × tokens.\n\n"
 
         md += "## Accuracy vs K and cost\n\n"
-        for figure in figures where figure.kind == "cost-vs-accuracy" || figure.kind == "accuracy-vs-k" { md += figureMD(figure) }
+        for figure in figures where figure.kind.isOverview { md += figureMD(figure) }
         md += "## Calibration plots\n\n"
         for (i, run) in report.runs.enumerated() {
             md += "### Run \(i + 1): " + m(run.name) + "\n\n"
-            for figure in figures where figure.run == i && (figure.kind == "reliability" || figure.kind == "confidence") {
+            for figure in figures where figure.run == i && [.reliability, .confidence].contains(figure.kind) {
                 md += figureMD(figure)
             }
         }
@@ -78,7 +78,7 @@ public enum MarkdownReport {
         for (i, run) in report.runs.enumerated() {
             guard let d = run.rpcDiagnostics else { continue }
             md += "### Run \(i + 1): " + m(run.name) + "\n\n"
-            for figure in figures where figure.run == i && figure.kind == "rpc" { md += figureMD(figure) }
+            for figure in figures where figure.run == i && figure.kind == .rpc { md += figureMD(figure) }
             md += "| Diagnostic | Value |\n|---|---:|\n"
             for key in d.diagnostics.keys.sorted() {
                 md += "| " + m(key) + " | " + String(format: "%.6g", d.diagnostics[key]!) + " |\n"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QuorumCore
 import QuorumCode
 
 /// `quorum exec`: runs code answers against their problems' tests in the sandbox and reports pass@k.
@@ -110,7 +111,7 @@ struct Exec: AsyncParsableCommand {
             throw CommandError.failed("\(error)")
         }
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
 
         if !canonical {
             var output = Data()

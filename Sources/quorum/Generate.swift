@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QuorumCore
 import QuorumDecode
 import QuorumEngine
 
@@ -95,24 +96,8 @@ struct GenerationRecord {
             return "{\"token\":\(s.token),\"logprob\":\(number(s.logprob)),\"entropy\":\(number(s.entropy)),\"top\":[\(top)]}"
         }
         return "{\"sample\":\(generation.index),\"seed\":\(seed),\"prompt_tokens\":\(ids(promptTokens)),"
-            + "\"tokens\":\(ids(generation.tokens)),\"text\":\(jsonString(generation.text ?? "")),"
+            + "\"tokens\":\(ids(generation.tokens)),\"text\":\(JSONString.literal(generation.text ?? "")),"
             + "\"finish\":\"\(generation.finish.rawValue)\",\"steps\":[\(steps.joined(separator: ","))]}"
     }
 }
 
-/// `s` as a JSON string literal.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
-        default: out.unicodeScalars.append(u)
-        }
-    }
-    return out + "\""
-}

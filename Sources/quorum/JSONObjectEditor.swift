@@ -1,4 +1,5 @@
 import Foundation
+import QuorumCore
 
 /// Sets one top-level key of a JSON object held as bytes, keeping every other byte as it was (key order,
 /// spacing, number spellings such as `-0.31000000000000000`), so that `quorum extract` adds `answer` to
@@ -55,13 +56,8 @@ enum JSONObjectEditor {
         return Data(result)
     }
 
-    /// A Swift string as a JSON string literal, slashes unescaped.
-    static func encodeString(_ text: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        guard let data = try? encoder.encode(text) else { return "\"\"" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    /// A Swift string as a JSON string literal (``JSONString/literal(_:)``).
+    static func encodeString(_ text: String) -> String { JSONString.literal(text) }
 
     private static func skipWhitespace(_ bytes: [UInt8], _ start: Int) -> Int {
         var index = start

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QuorumCore
 import QuorumEngine
 
 /// `quorum tokenize`: a model's token ids and pieces for a text.
@@ -57,7 +58,7 @@ struct Tokenize: ParsableCommand {
         let ids = tokenizer.encode(input, addSpecial: !noAddSpecial, parseSpecial: parseSpecial)
         let elapsed = clock.now - start
         if stats {
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.seconds
             let line = String(format: "%d tokens, %d bytes in %.3f s: %.0f tokens/s, %.1f MB/s\n",
                               ids.count, input.utf8.count, seconds, Double(ids.count) / seconds, Double(input.utf8.count) / seconds / 1e6)
             FileHandle.standardError.write(Data(line.utf8))

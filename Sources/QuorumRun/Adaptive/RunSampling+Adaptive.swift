@@ -40,8 +40,7 @@ extension RunSampling {
         let found = log.count
         let start = ContinuousClock.now
         func elapsed() -> Double {
-            let d = start.duration(to: .now)
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            start.duration(to: .now).seconds
         }
         var state = SamplingProgress(
             problemsDone: done, problemsTotal: plan.problems.count, pathsWritten: 0,

@@ -55,7 +55,7 @@ public struct AdaDecPathSampler: PathSampler {
             paths.append(SampledPath(
                 path: i, seed: job.seeds[i], text: r.text, finish: r.finish, tokens: r.tokens, logprobs: r.logprobs,
                 promptTokens: prompt.count, generatedTokens: r.tokens.count,
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                seconds: elapsed.seconds,
                 usage: usage, decoderCost: extra))
         }
         return paths

@@ -118,7 +118,7 @@ public struct FoReaLPathSampler: PathSampler {
             paths.append(SampledPath(
                 path: i, seed: job.seeds[i], text: r.text, finish: r.finish, tokens: nil, logprobs: r.logprobs,
                 promptTokens: leaderPrompt ?? 0, generatedTokens: r.logprobs.count,
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                seconds: elapsed.seconds,
                 usage: usage, decoderCost: extra))
         }
         return paths

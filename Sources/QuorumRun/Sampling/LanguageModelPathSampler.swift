@@ -98,7 +98,7 @@ public struct LanguageModelPathSampler: BatchingPathSampler {
                 let now = ContinuousClock.now
                 let elapsed = last.duration(to: now)
                 last = now
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                let seconds = elapsed.seconds
                 let share = seconds / Double(max(1, generations.count))
                 let paths = zip(job.wanted, generations).map { path, g in
                     SampledPath(

@@ -47,7 +47,7 @@ public struct ServerAdaDecPathSampler: PathSampler {
             paths.append(SampledPath(
                 path: i, seed: job.seeds[i], text: r.text, finish: r.finish, tokens: r.tokens, logprobs: r.logprobs,
                 promptTokens: r.promptTokens ?? 0, generatedTokens: r.logprobs.count,
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                seconds: elapsed.seconds,
                 usage: usage, decoderCost: extra))
         }
         return paths

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumCore
 
 /// A parsed JSON value with Sendable storage, so that records can be inspected with exact types.
 ///
@@ -106,25 +107,7 @@ enum TaskJSON: Sendable, Hashable {
         return jsonText
     }
 
-    private static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    private static func quoted(_ s: String) -> String { JSONString.literal(s) }
 }
 
 /// Why a JSON text did not parse, in the parser's words, or the key it gives twice.
