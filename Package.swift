@@ -58,10 +58,14 @@ let package = Package(
         .target(
             name: "QuorumEngine", dependencies: ["QuorumCore", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
-        // The OpenAI-compatible HTTP backend: /v1/completions with log-probabilities, retries, several endpoints.
+        // The OpenAI-compatible HTTP backend: /v1/completions with log-probabilities, retries, several endpoints;
+        // and the decoders over it (Decoding/: FoReaL's server writer, AdaDec's server source), built on the decode
+        // layer beside the engine.
         .target(
             name: "QuorumHTTP",
-            dependencies: ["QuorumCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                "QuorumCore", "QuorumDecode", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict),
         // Runs: prompt templates, path sampling through a LanguageModel or a server, the resumable run folder
         // (run.json, paths.jsonl), sandboxed execution of code paths, selection and evaluation of a run. The
@@ -124,11 +128,11 @@ let package = Package(
             name: "QuorumReportTests", dependencies: ["QuorumReport", "QuorumEval", "QuorumTasks", "QuorumTestSupport"],
             swiftSettings: strict),
         .testTarget(name: "QuorumHTTPTests", dependencies: ["QuorumHTTP", "QuorumTestSupport"], swiftSettings: strict),
-        // FoReaL and AdaDec over servers: a real llama-server (skipped loudly when not built), the fault server,
-        // and the embedded engine for comparison.
+        // FoReaL and AdaDec over servers (QuorumHTTP's Decoding/): a real llama-server (skipped loudly when not
+        // built), the fault server, and the embedded engine for comparison.
         .testTarget(
             name: "QuorumServerDecodingTests",
-            dependencies: ["QuorumRun", "QuorumDecode", "QuorumHTTP", "QuorumEngine", "QuorumTestSupport"],
+            dependencies: ["QuorumDecode", "QuorumHTTP", "QuorumEngine", "QuorumTestSupport"],
             swiftSettings: strict),
     ]
 )

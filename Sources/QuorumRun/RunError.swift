@@ -1,4 +1,5 @@
 import QuorumCore
+import QuorumHTTP
 
 /// Why a run could not be prepared, carried out or resumed. Every case names the file (and line) or the
 /// setting at fault; nothing already written to a run folder is lost when one is thrown.
@@ -31,14 +32,19 @@ public enum RunError: Error, Sendable, Hashable, CustomStringConvertible {
     case sampling(problem: String, reason: String)
     /// Selecting or evaluating the sampled paths failed.
     case evaluation(String)
-    /// A server's answer that a decoder over HTTP (FoReaL, AdaDec) cannot continue from.
+    /// A server's answer that a decoder over HTTP (FoReaL, AdaDec) cannot continue from (QuorumHTTP's
+    /// ``HTTPBackendError/unusableAnswer(endpoint:reason:)``, as the run reports it).
     case serverAnswer(endpoint: String, reason: String)
 
     /// `error` of sampling `problem` as a run error: a ``RunError`` as it is (wrapping a `.sampling` error
     /// again repeated its prefix: "sampling problem P failed: sampling problem P failed: …"), anything else
-    /// as ``sampling(problem:reason:)``.
+    /// as ``sampling(problem:reason:)``, and an HTTP decoder's unusable server answer as
+    /// ``serverAnswer(endpoint:reason:)``.
     public static func wrapping(_ error: any Error, problem: String) -> RunError {
         if let error = error as? RunError { return error }
+        if let error = error as? HTTPBackendError, case .unusableAnswer(let endpoint, let reason) = error {
+            return .serverAnswer(endpoint: endpoint, reason: reason)
+        }
         return .sampling(problem: problem, reason: "\(error)")
     }
 
