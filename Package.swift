@@ -59,10 +59,14 @@ let package = Package(
         .target(
             name: "QuorumEngine", dependencies: ["QuorumCore", "QuorumDecode", "CQuorumKernels"],
             swiftSettings: strict),
-        // The OpenAI-compatible HTTP backend: /v1/completions with log-probabilities, retries, several endpoints.
+        // The OpenAI-compatible HTTP backend: /v1/completions with log-probabilities, retries, several endpoints;
+        // and the decoders over it (Decoding/: FoReaL's server writer, AdaDec's server source), built on the decode
+        // layer beside the engine.
         .target(
             name: "QuorumHTTP",
-            dependencies: ["QuorumCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                "QuorumCore", "QuorumDecode", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict),
         // The run folder's formats, one owner for each file: run.json (RunManifest), paths.jsonl (PathLine writes,
         // PathsReader reads, PathsLog appends and resumes), selections.jsonl, eval.json/eval.md (EvalReport),
@@ -142,11 +146,11 @@ let package = Package(
         .testTarget(
             name: "QuorumHTTPTests", dependencies: ["QuorumHTTP", "QuorumRunFolder", "QuorumTestSupport"],
             swiftSettings: strict),
-        // FoReaL and AdaDec over servers: a real llama-server (skipped loudly when not built), the fault server,
-        // and the embedded engine for comparison.
+        // FoReaL and AdaDec over servers (QuorumHTTP's Decoding/): a real llama-server (skipped loudly when not
+        // built), the fault server, and the embedded engine for comparison.
         .testTarget(
             name: "QuorumServerDecodingTests",
-            dependencies: ["QuorumRun", "QuorumDecode", "QuorumHTTP", "QuorumEngine", "QuorumTestSupport"],
+            dependencies: ["QuorumDecode", "QuorumHTTP", "QuorumEngine", "QuorumTestSupport"],
             swiftSettings: strict),
     ]
 )

@@ -21,6 +21,10 @@ public enum HTTPBackendError: Error, Sendable, Hashable, CustomStringConvertible
     case missingCompletions(endpoint: String, requested: Int, received: Int)
     /// `/v1/models` listed no model, or several and none was chosen.
     case modelDiscovery(endpoint: String, reason: String)
+    /// A server's answer that a decoder over HTTP (FoReaL, AdaDec; `Decoding/`) cannot continue from: a
+    /// completion without log-probabilities, another number of completions than asked, a finish reason it
+    /// cannot read. The run layer reports it as its own `serverAnswer` error, with this description.
+    case unusableAnswer(endpoint: String, reason: String)
 
     public var description: String {
         switch self {
@@ -45,6 +49,8 @@ public enum HTTPBackendError: Error, Sendable, Hashable, CustomStringConvertible
             "\(endpoint): asked for \(requested) completions, received \(received)"
         case .modelDiscovery(let endpoint, let reason):
             "\(endpoint)/models: \(reason)"
+        case .unusableAnswer(let endpoint, let reason):
+            "\(endpoint): \(reason)"
         }
     }
 

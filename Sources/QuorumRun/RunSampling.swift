@@ -218,7 +218,7 @@ public enum RunSampling {
             do {
                 paths = try await sampler.sample(job)
             } catch {
-                return (i, .failure(RunError.wrapping(error, problem: job.problem)))
+                return (i, .failure(RunError.ofSampling(error, problem: job.problem)))
             }
             do throws(RunError) {
                 return (i, .success(try await grade(paths, of: problem, plan: plan, grader: grader)))

@@ -31,12 +31,14 @@ public enum RunError: Error, Sendable, Hashable, CustomStringConvertible {
     case sampling(problem: String, reason: String)
     /// Selecting or evaluating the sampled paths failed.
     case evaluation(String)
-    /// A server's answer that a decoder over HTTP (FoReaL, AdaDec) cannot continue from.
+    /// A server's answer that a decoder over HTTP (FoReaL, AdaDec) cannot continue from (QuorumHTTP's
+    /// `HTTPBackendError.unusableAnswer`, as the run reports it).
     case serverAnswer(endpoint: String, reason: String)
 
     /// `error` of sampling `problem` as a run error: a ``RunError`` as it is (wrapping a `.sampling` error
     /// again repeated its prefix: "sampling problem P failed: sampling problem P failed: …"), anything else
-    /// as ``sampling(problem:reason:)``.
+    /// as ``sampling(problem:reason:)``. (The run layer maps an HTTP decoder's unusable server answer to
+    /// ``serverAnswer(endpoint:reason:)`` first: QuorumRun's `RunError.ofSampling(_:problem:)`.)
     public static func wrapping(_ error: any Error, problem: String) -> RunError {
         if let error = error as? RunError { return error }
         return .sampling(problem: problem, reason: "\(error)")

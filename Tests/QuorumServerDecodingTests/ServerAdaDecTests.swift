@@ -6,8 +6,6 @@ import QuorumHTTP
 import QuorumTestSupport
 import Testing
 
-@testable import QuorumRun
-
 /// AdaDec over a real llama-server (smollm2-135m): τ = ∞ is the server's greedy completion, τ = 0 pauses at
 /// every step; the top-20 estimate and the reranked choices against the embedded engine on the same model.
 @Suite(.serialized, .enabled(if: LlamaServer.isAvailable, "llama-server not built (scripts/build-llama-server.sh)"))

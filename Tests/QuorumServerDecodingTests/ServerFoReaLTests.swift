@@ -6,8 +6,6 @@ import QuorumHTTP
 import QuorumTestSupport
 import Testing
 
-@testable import QuorumRun
-
 /// FoReaL over real llama-servers (leader qwen2.5-coder-0.5b, draft smollm2-135m): the corner cases of the gate
 /// reproduce each model's own greedy text, so every delimiter the servers cut off was re-appended exactly.
 @Suite(.serialized, .enabled(if: LlamaServer.isAvailable, "llama-server not built (scripts/build-llama-server.sh)"))

@@ -2,8 +2,6 @@ import QuorumCore
 import QuorumHTTP
 import Testing
 
-@testable import QuorumRun
-
 /// How a server's completion is read for FoReaL and AdaDec: which stop string ended it, end of generation,
 /// and the alignment of token bytes with the text (the server shapes of llama.cpp and vLLM).
 @Suite struct ServerPieceTests {
@@ -82,7 +80,7 @@ import Testing
     @Test func aCompletionWithoutLogprobsOrWithAnUnknownFinishIsRefusedClearly() throws {
         var c = Self.completion(text: "x", entries: [("x", 1)], generated: 1, finish: .length)
         c.logprobs = nil
-        #expect(throws: RunError.self) { try ServerPiece(c, stops: []) }
+        #expect(throws: HTTPBackendError.self) { try ServerPiece(c, stops: []) }
         var d = Self.completion(text: "x", entries: [("x", 1)], generated: 1, finish: .aborted)
         d.serverFinishReason = "content_filter"
         do {

@@ -57,7 +57,7 @@ extension RunSampling {
                     do {
                         return (slot, round, j, .success(try await sampler.sample(j)))
                     } catch {
-                        return (slot, round, j, .failure(RunError.wrapping(error, problem: j.problem)))
+                        return (slot, round, j, .failure(RunError.ofSampling(error, problem: j.problem)))
                     }
                 }
             }

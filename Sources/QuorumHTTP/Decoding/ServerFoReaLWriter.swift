@@ -1,6 +1,5 @@
 import QuorumCore
 import QuorumDecode
-import QuorumHTTP
 
 /// One side of FoReaL on an OpenAI-compatible server (docs/decoders.md, "FoReaL over HTTP"): each piece is
 /// one `/v1/completions` request for the prompt followed by the shared text, with `max_tokens` the piece's
@@ -20,29 +19,38 @@ import QuorumHTTP
 /// - Cost, as the server reports it: generated tokens (`usage.completion_tokens`, cut-back and dropped stop
 ///   tokens included), prefilled tokens (`usage.prompt_tokens` minus `prompt_tokens_details.cached_tokens`
 ///   when the server sends it, else all prompt tokens), requests (probes included).
-final class ServerFoReaLWriter: FoReaLWriter, @unchecked Sendable {
-    let backend: any CompletionBackend
-    let prompt: String
-    let stream: UInt64
-    private(set) var generatedTokens = 0
-    private(set) var prefilledTokens = 0
-    private(set) var requests = 0
+public final class ServerFoReaLWriter: FoReaLWriter, @unchecked Sendable {
+    /// The servers (owned by the caller, who shuts them down).
+    public let backend: any CompletionBackend
+    /// The path's prompt text; every request sends it followed by the shared text.
+    public let prompt: String
+    /// The writer's stream in the request seeds: 0 for the leader, 1 for the draft.
+    public let stream: UInt64
+    /// Tokens the server generated for this writer (cut-back and dropped stop tokens included).
+    public private(set) var generatedTokens = 0
+    /// Prompt tokens the server prefilled for this writer, as it reports them.
+    public private(set) var prefilledTokens = 0
+    /// Completion requests sent (probes included).
+    public private(set) var requests = 0
     /// Requests spent on finding which stop string ended a piece.
-    private(set) var probes = 0
-    /// Prompt tokens of the first request (the prompt in this server's tokenizer).
-    private(set) var promptTokens: Int?
+    public private(set) var probes = 0
+    /// Prompt tokens of the first request (the prompt in this server's tokenizer); `nil` before it.
+    public private(set) var promptTokens: Int?
 
     /// The path's seed; request i of stream s gets a SplitMix64 mix of (seed, i, s) below 2³¹.
-    let pathSeed: UInt64
+    public let pathSeed: UInt64
 
-    init(backend: any CompletionBackend, prompt: String, stream: UInt64, seed: UInt64) {
+    /// A writer for `prompt` on `backend`, seeding its requests from the path's `seed` and `stream` (0
+    /// leader, 1 draft).
+    public init(backend: any CompletionBackend, prompt: String, stream: UInt64, seed: UInt64) {
         self.backend = backend
         self.prompt = prompt
         self.stream = stream
         pathSeed = seed
     }
 
-    func close() async {}
+    /// Nothing to release: the server keeps no sequence for the writer.
+    public func close() async {}
 
     /// The stop strings sent for sentence ends.
     static func delimiters(_ kind: FoReaL.SentenceDelimiters) -> [String] {
@@ -52,7 +60,9 @@ final class ServerFoReaLWriter: FoReaLWriter, @unchecked Sendable {
         }
     }
 
-    func write(
+    /// One request for the prompt and `text`, stopping at the sentence delimiters and the template's stop
+    /// strings; see the type's description for how its ending is read.
+    public func write(
         after text: [UInt8], limit: Int, startsSentence: Bool, configuration c: FoReaL.Configuration
     ) async throws -> FoReaL.Piece {
         let delimiters = Self.delimiters(c.delimiters)
@@ -99,15 +109,16 @@ final class ServerFoReaLWriter: FoReaLWriter, @unchecked Sendable {
         return result
     }
 
-    func cut(_ piece: FoReaL.Piece, keeping count: Int) async throws -> FoReaL.Piece { piece.keeping(count) }
+    /// Cuts `piece` back to its first `count` tokens: text only (the server keeps no sequence).
+    public func cut(_ piece: FoReaL.Piece, keeping count: Int) async throws -> FoReaL.Piece { piece.keeping(count) }
 
     private func complete(_ request: CompletionRequest, stops: [String]) async throws -> ServerPiece {
         var request = request
-        let mixed = PathSeeds.mix(PathSeeds.mix(pathSeed) ^ UInt64(requests) ^ (stream << 32))
+        let mixed = SeedMixer.mix(SeedMixer.mix(pathSeed) ^ UInt64(requests) ^ (stream << 32))
         request.seed = UInt32(truncatingIfNeeded: mixed >> 33)
         let completions = try await backend.complete(request)
         guard completions.count == 1, let c = completions.first else {
-            throw RunError.serverAnswer(
+            throw HTTPBackendError.unusableAnswer(
                 endpoint: completions.first?.endpoint ?? "server", reason: "asked for 1 completion, received \(completions.count)")
         }
         requests += 1

@@ -1,5 +1,4 @@
 import QuorumCore
-import QuorumHTTP
 
 /// A server's completion read for a decoder that continues it (FoReaL and AdaDec over HTTP): the kept tokens
 /// with their bytes aligned to the returned text, and how the completion ended — including which stop string
@@ -16,20 +15,21 @@ import QuorumHTTP
 ///    the beginning of the stop string and narrows the candidates.
 /// 3. When several stop strings remain possible the ending is ``Ending/stopAmong(_:)`` and the caller decides
 ///    (FoReaL asks the server once more, ``ServerFoReaLWriter``).
-struct ServerPiece: Sendable {
+public struct ServerPiece: Sendable {
     /// One kept token.
-    struct Token: Sendable, Hashable {
+    public struct Token: Sendable, Hashable {
         /// Its bytes in the returned text (the part inside the text for a token the stop cut through).
-        var bytes: [UInt8]
-        var logprob: Double
+        public var bytes: [UInt8]
+        /// Its raw log-probability.
+        public var logprob: Double
         /// Its id, when the server sends ids.
-        var id: Int?
+        public var id: Int?
         /// The alternatives the server sent at its position, most likely first.
-        var top: [TokenAlternative]
+        public var top: [TokenAlternative]
     }
 
     /// How the completion ended.
-    enum Ending: Sendable, Hashable {
+    public enum Ending: Sendable, Hashable {
         /// At `max_tokens`.
         case length
         /// At an end-of-generation token (``ServerPiece/endToken`` holds its entry when the server listed it).
@@ -41,30 +41,33 @@ struct ServerPiece: Sendable {
     }
 
     /// The returned text's bytes (the stop string excluded, as servers return it).
-    var text: [UInt8]
+    public var text: [UInt8]
     /// The tokens of the text, in order; their bytes concatenate to ``text`` (when the server's entries did not
     /// cover the text, the rest is given to the last token, or to ``uncovered`` when there is none).
-    var tokens: [Token]
+    public var tokens: [Token]
     /// Text bytes no token entry covers (only when the server returned text without entries).
-    var uncovered: [UInt8]
+    public var uncovered: [UInt8]
     /// The end-of-generation entry, when the completion ended with one.
-    var endToken: Token?
-    var ending: Ending
+    public var endToken: Token?
+    /// How the completion ended (after narrowing the stop strings it may have met).
+    public var ending: Ending
     /// Tokens the server generated (its `usage.completion_tokens`, else the entries).
-    var generated: Int
+    public var generated: Int
     /// Prompt tokens the server prefilled (prompt minus cached, as reported; 0 when not reported).
-    var prefilled: Int
+    public var prefilled: Int
     /// Prompt tokens as reported.
-    var promptTokens: Int?
+    public var promptTokens: Int?
     /// Whether every kept token has an id.
-    var hasIDs: Bool { !tokens.isEmpty && tokens.allSatisfy { $0.id != nil } }
+    public var hasIDs: Bool { !tokens.isEmpty && tokens.allSatisfy { $0.id != nil } }
 
-    /// Reads `c`, a completion requested with `stops` and log-probabilities.
-    init(_ c: Completion, stops: [String]) throws(RunError) {
+    /// Reads `c`, a completion requested with `stops` and log-probabilities; throws
+    /// ``HTTPBackendError/unusableAnswer(endpoint:reason:)`` for one without log-probabilities or one the
+    /// server aborted.
+    public init(_ c: Completion, stops: [String]) throws(HTTPBackendError) {
         // llama.cpp sends `logprobs: null` when the stop string took every token of the completion.
         let empty = c.text.isEmpty ? TokenLogprobs(tokens: [], logprobs: []) : nil
         guard let lp = c.logprobs ?? empty else {
-            throw .serverAnswer(endpoint: c.endpoint, reason: "a completion without log-probabilities")
+            throw .unusableAnswer(endpoint: c.endpoint, reason: "a completion without log-probabilities")
         }
         text = Array(c.text.utf8)
         promptTokens = c.usage.promptTokens
@@ -106,7 +109,7 @@ struct ServerPiece: Sendable {
                 ending = .stopAmong(stops)
             }
         case .aborted:
-            throw .serverAnswer(
+            throw .unusableAnswer(
                 endpoint: c.endpoint, reason: "a completion ended with finish_reason \(c.serverFinishReason ?? "null")")
         }
         // Align the entries with the text: each takes as many text bytes as it has (the text is authoritative);
