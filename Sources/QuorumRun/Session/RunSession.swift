@@ -90,10 +90,9 @@ public struct RunSession: Sendable {
         }
     }
 
-    private func sample(
-        set: TaskSet, taskSHA256: String, kind: TaskKind, runModel: RunModel, sandbox: Sandbox?,
-        _ observe: @escaping @Sendable (RunEvent) -> Void
-    ) async throws -> RunOutcome {
+    /// The run's prompt template: the one named in the settings (or the kind's default), for the task set's one
+    /// code layout when it holds code problems.
+    private func template(for set: TaskSet, kind: TaskKind, runModel: RunModel) throws -> ResolvedTemplate {
         let s = settings
         var codeLayout: CodeTask.Layout?
         if kind == .code {
@@ -103,41 +102,67 @@ public struct RunSession: Sendable {
             }
             codeLayout = layouts.first
         }
-        let resolved = try ResolvedTemplate(
+        return try ResolvedTemplate(
             name: s.template, fewShotFile: s.fewshot, kind: kind, chatTemplate: runModel.chatTemplate,
             model: runModel.name, codeLayout: codeLayout)
-        var decoder = s.decoder
-        if var adadec = decoder.adadec {
-            if let threshold = s.adadecThreshold {
-                adadec.threshold = threshold
-                adadec.source = .given
-            } else {
-                let store = AdaDecStore()
-                let key = AdaDecStore.Key(modelSHA256: runModel.record.sha256 ?? "", template: resolved.template)
-                let stored = try store.load(key)
-                adadec.threshold = stored.calibration.threshold
-                adadec.source = .calibrated(file: store.file(key))
-                observe(.message(String(
-                    format: "AdaDec τ = %.4f nats (from %@)", stored.calibration.threshold, store.file(key))))
-            }
-            decoder.adadec = adadec
+    }
+
+    /// The decoder settings with AdaDec's τ filled in: the given threshold, or the stored calibration of the
+    /// model and template (said in a message).
+    private func decoderSettings(
+        template: PromptTemplate, runModel: RunModel, _ observe: @escaping @Sendable (RunEvent) -> Void
+    ) throws -> DecoderSettings {
+        var decoder = settings.decoder
+        guard var adadec = decoder.adadec else { return decoder }
+        if let threshold = settings.adadecThreshold {
+            adadec.threshold = threshold
+            adadec.source = .given
+        } else {
+            let store = AdaDecStore()
+            let key = AdaDecStore.Key(modelSHA256: runModel.record.sha256 ?? "", template: template)
+            let stored = try store.load(key)
+            adadec.threshold = stored.calibration.threshold
+            adadec.source = .calibrated(file: store.file(key))
+            observe(.message(String(
+                format: "AdaDec τ = %.4f nats (from %@)", stored.calibration.threshold, store.file(key))))
         }
-        let plan = try RunPlan(
-            taskSet: set, limit: s.limit, samples: s.samples, seed: s.seed, decoder: decoder, template: resolved.template)
-        let folder = RunFolder(path: s.out)
-        let manifest = RunManifest(
+        decoder.adadec = adadec
+        return decoder
+    }
+
+    /// The run.json of this run.
+    private func manifest(
+        set: TaskSet, taskSHA256: String, kind: TaskKind, runModel: RunModel, plan: RunPlan, template: ResolvedTemplate,
+        sandbox: Sandbox?
+    ) -> RunManifest {
+        let s = settings
+        return RunManifest(
             tool: s.tool,
             taskSet: RunManifest.TaskSetRecord(
                 path: s.taskFile, sha256: taskSHA256, name: set.name, layout: TaskLayout(rawValue: set.layout) ?? .mapped,
                 kind: kind, problems: set.problems.count, limit: s.limit),
             model: runModel.record, decoder: RunManifest.DecoderRecord(plan.decoder), samples: s.samples, seed: s.seed,
-            template: RunManifest.TemplateRecord(resolved, kind: kind),
+            template: RunManifest.TemplateRecord(template, kind: kind),
             equivalence: kind == .code ? .execution : .default,
             execution: sandbox.map {
                 RunManifest.ExecutionSettings(
                     timeoutSeconds: s.timeout, memoryMib: s.memoryMib, python: $0.environment.python,
                     pythonVersion: $0.environment.pythonVersion, sandbox: $0.environment.description)
             })
+    }
+
+    private func sample(
+        set: TaskSet, taskSHA256: String, kind: TaskKind, runModel: RunModel, sandbox: Sandbox?,
+        _ observe: @escaping @Sendable (RunEvent) -> Void
+    ) async throws -> RunOutcome {
+        let s = settings
+        let resolved = try template(for: set, kind: kind, runModel: runModel)
+        let decoder = try decoderSettings(template: resolved.template, runModel: runModel, observe)
+        let plan = try RunPlan(
+            taskSet: set, limit: s.limit, samples: s.samples, seed: s.seed, decoder: decoder, template: resolved.template)
+        let folder = RunFolder(path: s.out)
+        let manifest = self.manifest(
+            set: set, taskSHA256: taskSHA256, kind: kind, runModel: runModel, plan: plan, template: resolved, sandbox: sandbox)
         switch try folder.prepare(manifest, force: s.force) {
         case .created: break
         case .resumed: observe(.message("resuming the run in \(s.out)"))
