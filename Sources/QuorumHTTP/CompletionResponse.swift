@@ -115,8 +115,16 @@ struct CompletionResponse: Sendable, Hashable {
         throw cursor.fail("neither 'content' (llama.cpp/Ollama form) nor 'tokens'/'token_logprobs' (OpenAI form)")
     }
 
-    /// The `content[]` / `completion_probabilities` form.
-    private static func parseContentItems(_ cursor: JSONCursor) throws(JSONCursor.Failure) -> TokenLogprobs {
+    /// The `content[]` / `completion_probabilities` form (also chat completions' `logprobs.content[]`). With
+    /// `negativeInfinityAt`, a log-probability at or below it is read as −∞ (vLLM writes −∞ as −9999.0).
+    static func parseContentItems(
+        _ cursor: JSONCursor, negativeInfinityAt floor: Double? = nil
+    ) throws(JSONCursor.Failure) -> TokenLogprobs {
+        func read(_ c: JSONCursor) throws(JSONCursor.Failure) -> Double {
+            let value = try c.logprob()
+            if let floor, value <= floor { return -.infinity }
+            return value
+        }
         let items = try cursor.array()
         var tokens: [String] = []
         var logprobs: [Double] = []
@@ -130,13 +138,13 @@ struct CompletionResponse: Sendable, Hashable {
                     + "use a newer llama.cpp server")
             }
             tokens.append(try item.required("token").string())
-            logprobs.append(try item.required("logprob").logprob())
+            logprobs.append(try read(item.required("logprob")))
             bytes.append(try item["bytes"]?.bytes())
             if let id = item["id"] { ids.append(try id.int()) } else { allIDs = false }
             var alternatives: [TokenAlternative] = []
             for alt in try item["top_logprobs"]?.array() ?? [] {
                 alternatives.append(TokenAlternative(token: try alt.required("token").string(),
-                                                     logprob: try alt.required("logprob").logprob(),
+                                                     logprob: try read(alt.required("logprob")),
                                                      id: try alt["id"]?.int(), bytes: try alt["bytes"]?.bytes()))
             }
             top.append(alternatives.sorted { $0.logprob > $1.logprob })
