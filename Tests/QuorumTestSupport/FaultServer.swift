@@ -30,7 +30,9 @@ public final class FaultServer: Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
     /// Requests received so far, in arrival order.
     public var requests: [Request] { core.requests }
-    /// Most connections that were being served at the same time.
+    /// Most requests in flight at the same time: from a request read to the first byte of its answer. (Counting
+    /// whole connections overcounts: the client may send its next request on a new connection while this
+    /// server's thread is still closing the one it just answered.)
     public var maxConcurrentConnections: Int { core.maxConcurrentConnections }
     /// Stops accepting; connections still being served end at their next wait.
     public func stop() { core.stop() }
@@ -84,7 +86,8 @@ private final class FaultServerCore: Sendable {
 
     private struct State {
         var requests: [Request] = []
-        var active = 0
+        /// Connections whose request is read and whose answer has not begun.
+        var inFlight: Set<Int32> = []
         var maxActive = 0
         var stopped = false
     }
@@ -130,7 +133,9 @@ private final class FaultServerCore: Sendable {
     /// Requests received so far, in arrival order.
     var requests: [Request] { state.withLock { $0.requests } }
 
-    /// Most connections that were being served at the same time.
+    /// Most requests in flight at the same time: from a request read to the first byte of its answer. (Counting
+    /// whole connections overcounts: the client may send its next request on a new connection while this
+    /// server's thread is still closing the one it just answered.)
     var maxConcurrentConnections: Int { state.withLock { $0.maxActive } }
 
     private var isStopped: Bool { state.withLock { $0.stopped } }
@@ -160,19 +165,17 @@ private final class FaultServerCore: Sendable {
     }
 
     private func serve(_ fd: Int32) {
-        state.withLock { s in
-            s.active += 1
-            s.maxActive = max(s.maxActive, s.active)
-        }
         var closed = false
         defer {
-            state.withLock { $0.active -= 1 }
+            state.withLock { _ = $0.inFlight.remove(fd) }
             if !closed { close(fd) }
         }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         guard var request = readHead(fd) else { return }
         let number = state.withLock { s in
+            s.inFlight.insert(fd)
+            s.maxActive = max(s.maxActive, s.inFlight.count)
             s.requests.append(request)
             return s.requests.count - 1
         }
@@ -249,6 +252,7 @@ private final class FaultServerCore: Sendable {
 
     @discardableResult
     private func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        state.withLock { _ = $0.inFlight.remove(fd) }
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { raw in
