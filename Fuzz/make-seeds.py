@@ -10,7 +10,8 @@ Seeds come from real files, cut small, and nothing of them is committed:
 - FuzzPaths: paths.jsonl lines in the layout of docs/formats.md (engine, server, code and adaptive runs);
 - FuzzAnswers: the equivalence cases of Tests/QuorumTasksTests/Resources and model solutions of
   ../shared/tasks/samples with their golds;
-- FuzzHTTP: completions bodies in every dialect the backend reads (as the fixtures of Tests/QuorumHTTPTests).
+- FuzzHTTP: completions and chat-completions bodies in every dialect the backend reads (as the fixtures of
+  Tests/QuorumHTTPTests), and the error shapes.
 Usage: make-seeds.py [SEEDS_DIR]
 """
 import gzip
@@ -269,6 +270,16 @@ def http_seeds():
     put("FuzzHTTP", "error-object.json", '{"error": {"message": "context too long", "type": "invalid_request_error", "code": 400}}')
     put("FuzzHTTP", "old-llama-probs.json", '{"content": "a", "stop_type": "limit", "completion_probabilities": [{"content": "a", "probs": [{"tok_str": "a", "prob": 0.5}]}]}')
     put("FuzzHTTP", "retry-after.txt", "Wed, 21 Oct 2015 07:28:00 GMT\n{}")
+    chat = {"object": "chat.completion", "model": "m", "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "<think>2+2</think> 4", "reasoning_content": None},
+         "logprobs": {"content": [{"token": "4", "logprob": -9999.0, "bytes": None, "top_logprobs": None}]},
+         "finish_reason": "stop"},
+        {"index": 1, "message": {"content": None, "reasoning": "hm"}, "logprobs": None, "finish_reason": "abort"}],
+        "usage": {"prompt_tokens": 5, "completion_tokens": 2, "completion_tokens_details": {"reasoning_tokens": 1}}}
+    put("FuzzHTTP", "chat.json", json.dumps(chat))
+    put("FuzzHTTP", "chat-sglang-array.json", json.dumps([chat, chat]))
+    put("FuzzHTTP", "error-flat.json", '{"object": "error", "message": "too long", "type": "BadRequestError", "code": 400}')
+    put("FuzzHTTP", "error-detail.json", '{"detail": [{"loc": ["body", "n"], "msg": "not an integer"}]}')
     put("FuzzHTTP", "models.json", '{"object": "list", "data": [{"id": "qwen", "object": "model"}]}')
 
 

@@ -118,4 +118,19 @@ import Testing
         #expect(Self.failure("[]") == ": an empty array, not a chat completion")
         #expect(Self.failure(#"{"id":"x"}"#) == "choices: missing")
     }
+
+    @Test func thePublicReaderNamesTheEndpointAndTheField() throws {
+        let read = try ResponseBody.chatCompletions(Array(#"{"choices":[{"message":{"content":"<think>a</think>b"}}]}"#.utf8))
+        #expect(read.choices.map(\.content) == ["b"] && read.choices[0].reasoning == "a")
+        #expect(throws: HTTPBackendError.self) { try ResponseBody.chatCompletions(Array("{}".utf8), endpoint: "http://x/v1") }
+        do {
+            _ = try ResponseBody.chatCompletions(Array(#"{"choices":"x"}"#.utf8), endpoint: "http://x/v1")
+        } catch {
+            guard case .malformedResponse(let endpoint, let path, _, _) = error else {
+                Issue.record("not a malformed response: \(error)")
+                return
+            }
+            #expect(endpoint == "http://x/v1" && path == "choices")
+        }
+    }
 }

@@ -1,6 +1,6 @@
-// libFuzzer target: a server's /v1/completions body through the backend's reader (ResponseBody, what
-// OpenAICompatibleBackend does with every body), then the entropy bounds a decoder takes from its
-// log-probabilities, and the Retry-After reader on the body's first line.
+// libFuzzer target: a server's body through the backend's readers (ResponseBody: /v1/completions, what
+// OpenAICompatibleBackend does with every body, and /v1/chat/completions), then the entropy bounds a decoder
+// takes from its log-probabilities, and the Retry-After reader on the body's first line.
 import Foundation
 import QuorumCore
 import QuorumHTTP
@@ -19,6 +19,15 @@ public func fuzzHTTP(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
                 _ = logprobs.entropyBounds(at: position)
                 _ = logprobs.entropyBounds(at: position, vocabularySize: 50_000)
             }
+        }
+    } catch {
+        _ = error.description
+    }
+    do {
+        let (choices, _, _, _) = try ResponseBody.chatCompletions(body)
+        for choice in choices {
+            guard let logprobs = choice.logprobs else { continue }
+            for position in 0..<logprobs.count { _ = logprobs.entropyBounds(at: position) }
         }
     } catch {
         _ = error.description
