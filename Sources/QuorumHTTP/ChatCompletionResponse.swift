@@ -28,13 +28,7 @@ struct ChatCompletionResponse: Sendable, Hashable {
         var serverFinishReason: String?
         var logprobs: TokenLogprobs?
 
-        var finish: FinishReason {
-            switch serverFinishReason {
-            case "stop", "eos": .stop
-            case "length", "max_tokens": .length
-            default: .aborted
-            }
-        }
+        var finish: FinishReason { CompletionResponse.finish(serverFinishReason) }
     }
 
     /// Where a choice's reasoning text was found.

@@ -20,12 +20,18 @@ struct CompletionResponse: Sendable, Hashable {
         var stopSequence: String?
         var logprobs: TokenLogprobs?
 
-        var finish: FinishReason {
-            switch serverFinishReason {
-            case "stop", "eos", "word", "stop_sequence", "end_turn": .stop
-            case "length", "limit", "max_tokens": .length
-            default: .aborted
-            }
+        var finish: FinishReason { CompletionResponse.finish(serverFinishReason) }
+    }
+
+    /// A server's finish reason as a ``FinishReason``, for completions and chat completions alike: every
+    /// server's word for a stop (`stop`, llama.cpp's `eos`/`word`, Anthropic-style `stop_sequence`/`end_turn`)
+    /// and for the token limit (`length`, `limit`, `max_tokens`); anything else (`abort`, `content_filter`,
+    /// `tool_calls`, none) is aborted.
+    static func finish(_ serverFinishReason: String?) -> FinishReason {
+        switch serverFinishReason {
+        case "stop", "eos", "word", "stop_sequence", "end_turn": .stop
+        case "length", "limit", "max_tokens": .length
+        default: .aborted
         }
     }
 
